@@ -1,0 +1,440 @@
+"""The ``minusma`` command line: a thin Typer layer over load, query and render.
+
+Every error is caught once, in :class:`MinusmaGroup.main`, shown as a message on
+stderr and turned into one of the exit codes in :class:`ExitCode`.
+"""
+
+import enum
+import errno
+import functools
+import inspect
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
+
+import typer
+from typer.core import TyperGroup
+
+from minusma_cli import __version__, query
+from minusma_cli.dates import parse_iso
+from minusma_cli.errors import ExitCode, FactsError, MinusmaError, OutputError, PipeClosed
+from minusma_cli.schema import ACTIONS, CATEGORIES, CAUSES, ROLES
+
+if TYPE_CHECKING:
+    from minusma_cli.factbase import FactBase
+
+
+def _out() -> TextIO:
+    return sys.stdout
+
+
+def _err() -> TextIO:
+    return sys.stderr
+
+
+def _say(message: str) -> None:
+    """A message to the user on stderr, with control characters made visible."""
+    from minusma_cli.render import sanitize
+
+    err = _err()
+    for line in message.splitlines() or [""]:
+        err.write(sanitize(line) + "\n")
+    err.flush()
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe or a full disk, stop Python from flushing stdout again at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+class MinusmaGroup(TyperGroup):
+    """Runs the command and maps every outcome to a documented exit code."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> int:
+        argv = list(sys.argv[1:] if args is None else args)
+        end = argv.index("--") if "--" in argv else len(argv)
+        debug = "--debug" in argv[:end] or bool(os.environ.get("MINUSMA_DEBUG"))
+        argv = [a for i, a in enumerate(argv) if not (a == "--debug" and i < end)]
+        code = self._run(argv, prog_name or "minusma", complete_var, debug, **extra)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    def _run(
+        self, argv: list[str], prog_name: str, complete_var: str | None, debug: bool, **extra: Any
+    ) -> int:
+        from typer._click import exceptions as click_exc
+
+        try:
+            rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+            _out().flush()
+            return rv if isinstance(rv, int) else ExitCode.OK
+        except FactsError as exc:
+            _say(str(exc))
+            count = len(exc.problems)
+            _say(f"minusma: {count} problem{'s' if count != 1 else ''} in the fact files; nothing was shown.")
+            return exc.exit_code
+        except MinusmaError as exc:
+            if isinstance(exc, OutputError):
+                _silence_stdout()
+            _say(f"minusma: error: {exc.message}")
+            return exc.exit_code
+        except PipeClosed:
+            _silence_stdout()
+            return ExitCode.OK
+        except click_exc.NoArgsIsHelpError as exc:
+            _say(exc.format_message())
+            return ExitCode.USAGE
+        except click_exc.UsageError as exc:
+            if exc.ctx is not None:
+                _say(exc.ctx.get_usage())
+                _say(f"Try '{exc.ctx.command_path} --help' for help.")
+            _say(f"Error: {exc.format_message()}")
+            return ExitCode.USAGE
+        except click_exc.ClickException as exc:
+            _say(f"Error: {exc.format_message()}")
+            return exc.exit_code
+        except (KeyboardInterrupt, typer.Abort):
+            _say("")
+            return ExitCode.INTERRUPTED
+        except BrokenPipeError:
+            _silence_stdout()
+            return ExitCode.OK
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                _silence_stdout()
+                return ExitCode.OK
+            if debug:
+                traceback.print_exc()
+            _silence_stdout()
+            _say(f"minusma: error: cannot write the output ({exc.strerror or exc})")
+            return ExitCode.OUTPUT
+        except Exception as exc:  # the one place a bug is caught, so no traceback leaks
+            if debug:
+                traceback.print_exc()
+            else:
+                _say(f"minusma: internal error: {type(exc).__name__}: {exc}")
+                _say("Run again with --debug to see the traceback, and please report it.")
+            return ExitCode.INTERNAL
+
+
+app = typer.Typer(
+    cls=MinusmaGroup,
+    name="minusma",
+    help="An offline, sourced fact reference for the UN mission in Mali (MINUSMA, 2013-2023).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        _out().write(f"minusma {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
+) -> None:
+    """An offline, sourced fact reference for the UN mission in Mali (MINUSMA, 2013-2023).
+
+    Every fact cites its sources. Data goes to stdout, messages to stderr.
+    """
+
+
+# --- options shared by every data command -------------------------------------------
+
+
+class Format(enum.StrEnum):
+    table = "table"
+    json = "json"
+    ndjson = "ndjson"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def _date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    iso = parse_iso(value)
+    if iso is None:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+    return iso
+
+
+COMMON: dict[str, tuple[Any, Any]] = {
+    "format_": (
+        Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)],
+        Format.table,
+    ),
+    "json_": (Annotated[bool, typer.Option("--json", help="Short for --format json.")], False),
+    "fields": (
+        Annotated[
+            str | None,
+            typer.Option("--fields", metavar="A,B,C", help="Keep only these keys, in this order."),
+        ],
+        None,
+    ),
+    "no_color": (Annotated[bool, typer.Option("--no-color", help="No colour in tables.")], False),
+    "facts": (
+        Annotated[
+            list[Path] | None,
+            typer.Option(
+                "--facts",
+                metavar="PATH",
+                help="A fact file to layer over the bundled one "
+                "(repeatable; also MINUSMA_FACTS, a path list).",
+            ),
+        ],
+        None,
+    ),
+    "no_cache": (
+        Annotated[bool, typer.Option("--no-cache", help="Parse the fact files again; write no cache.")],
+        False,
+    ),
+}
+
+
+class Output:
+    """The shared options of a data command, and what they do."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.format: str = "json" if options["json_"] else options["format_"].value
+        self.fields: str | None = options["fields"]
+        self.no_color: bool = options["no_color"]
+        self.facts_paths: list[Path] = options["facts"] or []
+        self.no_cache: bool = options["no_cache"] or bool(os.environ.get("MINUSMA_NO_CACHE"))
+
+    def load(self) -> "FactBase":
+        from minusma_cli.factbase import load_factbase
+
+        return load_factbase(self.facts_paths, use_cache=not self.no_cache)
+
+    def emit(self, result: query.Result) -> None:
+        from minusma_cli.render import write
+
+        try:
+            write(result, _out(), fmt=self.format, fields=self.fields, no_color=self.no_color)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise PipeClosed() from None
+            raise OutputError(f"cannot write the output ({exc.strerror or exc})") from None
+
+
+def data_command(name: str | None = None) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a command that takes ``out: Output`` plus the shared output options."""
+
+    def decorate(func: Callable[..., None]) -> Callable[..., None]:
+        signature = inspect.signature(func)
+        own = [p for p in signature.parameters.values() if p.name != "out"]
+        shared = [
+            inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+            for key, (annotation, default) in COMMON.items()
+        ]
+
+        @functools.wraps(func)
+        def wrapper(**kwargs: Any) -> None:
+            options = {key: kwargs.pop(key) for key in COMMON}
+            func(out=Output(options), **kwargs)
+
+        wrapper.__signature__ = signature.replace(parameters=[*own, *shared])  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in [*own, *shared]}
+        app.command(name)(wrapper)
+        return wrapper
+
+    return decorate
+
+
+Since = Annotated[
+    str | None,
+    typer.Option(
+        "--since", callback=_date, metavar="DATE", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD)."
+    ),
+]
+Until = Annotated[
+    str | None,
+    typer.Option("--until", callback=_date, metavar="DATE", help="Up to this date, inclusive."),
+]
+Category = enum.StrEnum("Category", {c.replace("-", "_"): c for c in CATEGORIES})  # type: ignore[misc]
+Action = enum.StrEnum("Action", {c: c for c in ACTIONS})  # type: ignore[misc]
+Cause = enum.StrEnum("Cause", {c.replace("-", "_"): c for c in CAUSES})  # type: ignore[misc]
+Role = enum.StrEnum("Role", {c.replace("-", "_"): c for c in ROLES})  # type: ignore[misc]
+
+
+def _values(items: list[Any] | None) -> list[str]:
+    return [str(i.value) for i in items or ()]
+
+
+@data_command()
+def timeline(
+    out: Output,
+    since: Since = None,
+    until: Until = None,
+    category: Annotated[
+        list[Category] | None,
+        typer.Option("--category", "-c", help="Only this category (repeatable)."),
+    ] = None,
+    place: Annotated[
+        str | None, typer.Option("--place", "-p", help="Only events at this place (id, name or alias).")
+    ] = None,
+) -> None:
+    """Dated events, from the 2012 rebellion to the end of liquidation."""
+    facts = out.load()
+    out.emit(query.timeline(facts, since=since, until=until, categories=_values(category), place=place))
+
+
+@data_command()
+def resolutions(
+    out: Output,
+    numbers: Annotated[
+        list[int] | None, typer.Argument(metavar="[NUMBER]...", help="Only these resolutions.")
+    ] = None,
+    action: Annotated[
+        list[Action] | None,
+        typer.Option("--action", "-a", help="Only this action (repeatable)."),
+    ] = None,
+    since: Since = None,
+    until: Until = None,
+) -> None:
+    """Security Council resolutions: vote, action, mandate end, ceilings."""
+    facts = out.load()
+    out.emit(
+        query.resolutions(facts, numbers=numbers or (), actions=_values(action), since=since, until=until)
+    )
+
+
+@data_command()
+def bases(
+    out: Output,
+    region: Annotated[str | None, typer.Option("--region", "-r", help="Only sites in this region.")] = None,
+    open_on: Annotated[
+        str | None,
+        typer.Option("--open-on", callback=_date, metavar="DATE", help="Only sites open on this date."),
+    ] = None,
+) -> None:
+    """Camps and headquarters: place, region, kind, closing date, handed to."""
+    facts = out.load()
+    out.emit(query.bases(facts, region=region, open_on=open_on))
+
+
+@data_command()
+def casualties(
+    out: Output,
+    cause: Annotated[
+        list[Cause] | None,
+        typer.Option("--cause", help="Only figures for this cause (repeatable)."),
+    ] = None,
+    attacks: Annotated[
+        bool, typer.Option("--attacks", help="The deadliest attacks instead (from the timeline).")
+    ] = False,
+    since: Since = None,
+    until: Until = None,
+) -> None:
+    """Every reported casualty figure, with its date, qualifier and source, side by side."""
+    facts = out.load()
+    if attacks:
+        out.emit(query.attacks(facts, since=since, until=until))
+    else:
+        out.emit(query.casualties(facts, causes=_values(cause), since=since, until=until))
+
+
+@data_command()
+def people(
+    out: Output,
+    role: Annotated[
+        list[Role] | None,
+        typer.Option("--role", help="Only this role (repeatable)."),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", callback=_date, metavar="DATE", help="Only those in office on this date."),
+    ] = None,
+) -> None:
+    """Heads of mission and force commanders, with their terms."""
+    facts = out.load()
+    out.emit(query.people(facts, roles=_values(role), on=on))
+
+
+@data_command()
+def search(
+    out: Output,
+    text: Annotated[str, typer.Argument(help="Text to find (case and accents ignored; aliases match).")],
+) -> None:
+    """Search every record: titles, names, aliases, places, notes."""
+    facts = out.load()
+    out.emit(query.search(facts, text))
+
+
+@data_command()
+def show(out: Output, record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id.")]) -> None:
+    """One record in full, with its sources spelled out (exit 1 if unknown)."""
+    facts = out.load()
+    out.emit(query.show(facts, record_id))
+
+
+@data_command()
+def sources(out: Output) -> None:
+    """The bibliography, with how many records cite each source."""
+    facts = out.load()
+    out.emit(query.sources(facts))
+
+
+@data_command()
+def summary(
+    out: Output,
+    on: Annotated[
+        str | None, typer.Option("--on", callback=_date, metavar="DATE", help="The mission on this date.")
+    ] = None,
+) -> None:
+    """The mission on one day (or as a whole) on one screen."""
+    facts = out.load()
+    out.emit(query.summary(facts, on=on))
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(metavar="[PATH]...", help="Fact files to check.")
+    ] = None,
+) -> None:
+    """Check fact files (the bundled one when none is given); exit 3 if any problem."""
+    from minusma_cli.factbase import fact_paths, load_files
+
+    base, problems = load_files(fact_paths(paths or ()), use_cache=False)
+    if problems:
+        raise FactsError(problems)
+    counts = ", ".join(
+        f"{len(base.section(n))} {n}" for n in ("events", "resolutions", "bases", "casualties", "people")
+    )
+    _say(f"ok: {len(base.files)} file(s), {len(base.sources)} sources, {len(base.places)} places, {counts}")
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code."""
+    command = typer.main.get_command(app)
+    code: int = command.main(argv, prog_name="minusma", standalone_mode=False)
+    return code
+
+
+main = run

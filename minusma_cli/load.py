@@ -1,0 +1,302 @@
+"""Reading fact files: bytes, TOML, schema check, line numbers and the parse cache.
+
+Plain module: no Typer, no Rich.  A file that checks clean is stored as JSON in
+the user's cache folder under the hash of its bytes, so the next run skips the
+TOML parser (the slow part) and the checks.  The cache is never unpickled, is
+written atomically, and any cache file that cannot be read back as expected is
+ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from minusma_cli import __version__
+from minusma_cli.errors import Problem
+from minusma_cli.schema import LISTS, RawProblem, check_document
+
+MAX_BYTES = 64 * 1024 * 1024
+CACHE_FORMAT = 1
+_LINE_IN_MESSAGE = re.compile(r"\(at line (\d+), column \d+\)")
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
+
+
+def bundled_path() -> Path:
+    """The fact base shipped with the package (or the checkout's, when run from source)."""
+    here = Path(__file__).resolve().parent
+    inside = here / "facts.toml"
+    return inside if inside.is_file() else here.parent / "facts.toml"
+
+
+def cache_dir() -> Path:
+    """Where parsed fact files are kept: ``MINUSMA_CACHE_DIR`` or the user's cache folder."""
+    explicit = os.environ.get("MINUSMA_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    if sys.platform == "win32":  # pragma: no cover
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "minusma"
+
+
+def _split_key(dotted: str) -> list[str]:
+    parts = re.findall(r'"([^"]*)"|\'([^\']*)\'|([^.\s]+)', dotted)
+    return [a or b or c for a, b, c in parts]
+
+
+class LineIndex:
+    """Finds the line of a record or field in TOML text, for error messages.
+
+    Only built when a file has problems; it reads table headers and ``key =``
+    lines, which covers the layout the design describes.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.headers: list[tuple[int, bool, list[str]]] = []
+        in_multiline: str | None = None
+        for number, line in enumerate(self.lines, start=1):
+            for quote in ('"""', "'''"):
+                if line.count(quote) % 2 == 1 and in_multiline in (None, quote):
+                    in_multiline = None if in_multiline else quote
+            if in_multiline:
+                continue
+            match = _HEADER.match(line)
+            if match:
+                self.headers.append((number, match.group(1) == "[[", _split_key(match.group(2))))
+
+    def _find_key(self, start: int, end: int, key: str) -> int | None:
+        pattern = re.compile(rf"^\s*(?:\"{re.escape(key)}\"|{re.escape(key)})\s*[=.]")
+        for number in range(start, end):
+            if pattern.match(self.lines[number - 1]):
+                return number
+        return None
+
+    def _record_span(self, path: tuple[str | int, ...]) -> tuple[int, int] | None:
+        """First line of a record's header and the line where the next record starts."""
+        section = str(path[0])
+        if section == "mission" or len(path) < 2:
+            target = [section]
+        elif isinstance(path[1], int):
+            target = [section]
+            arrays = [i for i, (_, arr, key) in enumerate(self.headers) if arr and key == target]
+            if path[1] >= len(arrays):
+                return None
+            at = arrays[path[1]]
+        else:
+            target = [section, str(path[1])]
+        if len(path) < 2 or not isinstance(path[1], int):
+            found = [i for i, (_, _, key) in enumerate(self.headers) if key == target]
+            if not found:
+                return None
+            at = found[0]
+        end = len(self.lines) + 1
+        for number, is_array, key in self.headers[at + 1 :]:
+            if is_array or key[: len(target)] != target or len(key) == len(target):
+                end = number
+                break
+        return self.headers[at][0], end
+
+    def line_of(self, path: tuple[str | int, ...]) -> int | None:
+        if not path:
+            return None
+        field_index = 1 if str(path[0]) == "mission" else 2
+        span = self._record_span(path) if len(path) > 1 or path[0] == "mission" else None
+        if span is None:
+            top = self._find_key(1, len(self.lines) + 1, str(path[0]))
+            if top is not None:
+                return top
+            for number, _, key in self.headers:
+                if key[:1] == [str(path[0])]:
+                    return number
+            return None
+        start, end = span
+        if len(path) > field_index:
+            found = self._find_key(start + 1, end, str(path[field_index]))
+            if found is not None:
+                return found
+            for number, _, key in self.headers:
+                if start < number < end and key[-1:] == [str(path[field_index])]:
+                    return number
+        return start
+
+
+@dataclass
+class FactFile:
+    """One loaded fact file: its checked document and what was wrong with it."""
+
+    path: Path
+    display: str
+    doc: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    _index: LineIndex | None = None
+
+    def line_of(self, path: tuple[str | int, ...]) -> int | None:
+        if self._index is None:
+            try:
+                self._index = LineIndex(self.path.read_text(encoding="utf-8-sig"))
+            except (OSError, UnicodeDecodeError):
+                return None
+        return self._index.line_of(path)
+
+    def problem(self, path: tuple[str | int, ...], what: str) -> Problem:
+        return Problem(self.display, self.line_of(path), describe(path, self.doc), what)
+
+
+def describe(path: tuple[str | int, ...], doc: dict[str, Any]) -> str:
+    """``events.attack-kidal.killed`` or ``events[4].date`` for a problem path."""
+    if not path:
+        return ""
+    parts = [str(path[0])]
+    rest = list(path[1:])
+    index = rest[0] if rest else None
+    if isinstance(index, int):
+        rest.pop(0)
+        records = doc.get(str(path[0]))
+        rid = None
+        if isinstance(records, list) and index < len(records) and isinstance(records[index], dict):
+            rid = records[index].get("id")
+        parts[0] += f"[{index + 1}]" if not isinstance(rid, str) else f".{rid}"
+    parts.extend(str(p) for p in rest)
+    return ".".join(parts)
+
+
+def _read_bytes(path: Path) -> bytes:
+    """Read a fact file, or raise ValueError with a message a user can act on."""
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise ValueError("is a directory, not a fact file")
+        if size > MAX_BYTES:
+            raise ValueError(f"too large ({size:,} bytes; the limit is {MAX_BYTES:,})")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ValueError("no such file") from None
+    except IsADirectoryError:
+        raise ValueError("is a directory, not a fact file") from None
+    except PermissionError:
+        raise ValueError("permission denied") from None
+    except OSError as exc:
+        raise ValueError(f"cannot be read ({exc.strerror or exc})") from None
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data:
+        raise ValueError("binary data (a NUL byte), not a TOML text file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ValueError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8"
+        ) from None
+
+
+def _cache_key(data: bytes) -> str:
+    digest = hashlib.blake2b(data, digest_size=20)
+    digest.update(f"\0{CACHE_FORMAT}\0{__version__}".encode())
+    return digest.hexdigest()
+
+
+def _cache_read(key: str) -> dict[str, Any] | None:
+    try:
+        raw = (cache_dir() / f"{key}.json").read_bytes()
+        entry = json.loads(raw)
+    except (OSError, ValueError, RecursionError):
+        return None
+    if (
+        not isinstance(entry, dict)
+        or entry.get("format") != CACHE_FORMAT
+        or entry.get("tool") != __version__
+        or entry.get("key") != key
+        or not isinstance(entry.get("doc"), dict)
+    ):
+        return None
+    doc: dict[str, Any] = entry["doc"]
+    for section in LISTS:
+        if not isinstance(doc.get(section, []), list):
+            return None
+    return doc
+
+
+def _cache_write(key: str, doc: dict[str, Any]) -> None:
+    """Store a checked document; any failure only means no cache this time."""
+    directory = cache_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps(
+            {"format": CACHE_FORMAT, "tool": __version__, "key": key, "doc": doc},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+            os.replace(tmp, directory / f"{key}.json")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except (OSError, ValueError):
+        return
+
+
+def _parse(text: str, loaded: FactFile) -> dict[str, Any] | None:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _LINE_IN_MESSAGE.search(message)
+        line = int(match.group(1)) if match else None
+        what = _LINE_IN_MESSAGE.sub("", message).strip()
+        loaded.problems.append(Problem(loaded.display, line, "", f"TOML syntax error: {what}"))
+        return None
+    except RecursionError:
+        loaded.problems.append(Problem(loaded.display, None, "", "nested too deeply to read"))
+        return None
+    if not any(key != "schema_version" for key in doc):
+        loaded.problems.append(Problem(loaded.display, None, "", "no facts in this file (it is empty)"))
+        return None
+    return doc
+
+
+def load_file(path: Path, *, display: str | None = None, use_cache: bool = True) -> FactFile:
+    """Read, parse and check one fact file; problems are collected, never raised."""
+    loaded = FactFile(path=path, display=display if display is not None else str(path))
+    try:
+        data = _read_bytes(path)
+        text = _decode(data)
+    except ValueError as exc:
+        loaded.problems.append(Problem(loaded.display, None, "", str(exc)))
+        return loaded
+    key = _cache_key(data) if use_cache else ""
+    if use_cache:
+        cached = _cache_read(key)
+        if cached is not None:
+            loaded.doc = cached
+            return loaded
+    doc = _parse(text, loaded)
+    if doc is None:
+        return loaded
+    raw = check_document(doc)
+    loaded.doc = doc
+    if raw:
+        loaded._index = LineIndex(text)
+        loaded.problems.extend(_locate(loaded, raw))
+    elif use_cache:
+        _cache_write(key, doc)
+    return loaded
+
+
+def _locate(loaded: FactFile, raw: list[RawProblem]) -> list[Problem]:
+    return [loaded.problem(p.path, p.what) for p in raw]

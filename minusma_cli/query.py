@@ -1,0 +1,588 @@
+"""Questions asked of the fact base: filters, lookups and the rows each command prints.
+
+Plain module: no Typer, no Rich.  Every command's answer is a :class:`Result`:
+its rows are dicts with the keys of the JSON contract, in contract order,
+``None`` for unknown values and ``[]`` for empty lists.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from minusma_cli.dates import overlaps, period_overlaps, sort_key, span, today
+from minusma_cli.errors import NotFoundError
+from minusma_cli.factbase import FactBase
+
+Row = dict[str, Any]
+
+SOURCE_KEYS = ("id", "title", "publisher", "published", "url")
+KEYS: dict[str, tuple[str, ...]] = {
+    "timeline": (
+        "id",
+        "date",
+        "end",
+        "category",
+        "title",
+        "places",
+        "killed",
+        "injured",
+        "victims",
+        "note",
+        "sources",
+    ),
+    "resolutions": (
+        "id",
+        "number",
+        "adopted",
+        "meeting",
+        "action",
+        "vote",
+        "mandate_until",
+        "ceiling",
+        "summary",
+        "note",
+        "sources",
+    ),
+    "bases": (
+        "id",
+        "name",
+        "place",
+        "region",
+        "kind",
+        "opened",
+        "drawdown_start",
+        "closed",
+        "handed_to",
+        "outcome",
+        "lat",
+        "lon",
+        "note",
+        "sources",
+    ),
+    "casualties": (
+        "id",
+        "as_of",
+        "period",
+        "killed",
+        "injured",
+        "qualifier",
+        "cause",
+        "reported_by",
+        "note",
+        "sources",
+    ),
+    "people": (
+        "id",
+        "name",
+        "aliases",
+        "role",
+        "nationality",
+        "appointed",
+        "start",
+        "end",
+        "note",
+        "sources",
+    ),
+    "sources": ("id", "title", "publisher", "published", "url", "kind", "cited_by"),
+}
+KEYS["attacks"] = KEYS["timeline"]
+COMMAND_OF_KIND = {
+    "event": "timeline",
+    "resolution": "resolutions",
+    "base": "bases",
+    "casualty": "casualties",
+    "person": "people",
+}
+
+
+@dataclass
+class Result:
+    """What a command answers: a kind of row, its keys, and the rows."""
+
+    command: str
+    keys: tuple[str, ...]
+    rows: list[Row] = field(default_factory=list)
+    title: str = ""
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents, for matching: ``Ménaka`` -> ``menaka``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+class Rows:
+    """Builds contract rows from records, resolving sources and places once each."""
+
+    def __init__(self, facts: FactBase) -> None:
+        self.facts = facts
+        self._sources: dict[str, Row] = {}
+        self._places: dict[str, Row] = {}
+
+    def sources(self, ids: Iterable[str]) -> list[Row]:
+        out = []
+        for sid in ids:
+            row = self._sources.get(sid)
+            if row is None:
+                src = self.facts.sources.get(sid, {})
+                row = {"id": sid, **{k: src.get(k) for k in SOURCE_KEYS[1:]}}
+                self._sources[sid] = row
+            out.append(row)
+        return out
+
+    def place(self, pid: str) -> Row:
+        row = self._places.get(pid)
+        if row is None:
+            place = self.facts.places.get(pid, {})
+            row = {"id": pid, "name": place.get("name"), "region": place.get("region")}
+            self._places[pid] = row
+        return row
+
+    def event(self, r: dict[str, Any]) -> Row:
+        g = r.get
+        return {
+            "id": r["id"],
+            "date": r["date"],
+            "end": g("end"),
+            "category": r["category"],
+            "title": r["title"],
+            "places": [self.place(p) for p in g("places") or ()],
+            "killed": g("killed"),
+            "injured": g("injured"),
+            "victims": g("victims") or [],
+            "note": g("note"),
+            "sources": self.sources(r["sources"]),
+        }
+
+    def resolution(self, r: dict[str, Any]) -> Row:
+        vote = r.get("vote") or {}
+        ceiling = r.get("ceiling")
+        return {
+            "id": r["id"],
+            "number": r["number"],
+            "adopted": r["adopted"],
+            "meeting": r.get("meeting"),
+            "action": r["action"],
+            "vote": {
+                "in_favour": vote.get("in_favour"),
+                "against": vote.get("against"),
+                "abstaining": vote.get("abstaining"),
+                "abstainers": vote.get("abstainers") or [],
+            },
+            "mandate_until": r.get("mandate_until"),
+            "ceiling": None
+            if ceiling is None
+            else {"military": ceiling.get("military"), "police": ceiling.get("police")},
+            "summary": r["summary"],
+            "note": r.get("note"),
+            "sources": self.sources(r["sources"]),
+        }
+
+    def base(self, r: dict[str, Any]) -> Row:
+        place = self.facts.places.get(r["place"], {})
+        g = r.get
+        return {
+            "id": r["id"],
+            "name": place.get("name"),
+            "place": r["place"],
+            "region": place.get("region"),
+            "kind": r["kind"],
+            "opened": g("opened"),
+            "drawdown_start": g("drawdown_start"),
+            "closed": g("closed"),
+            "handed_to": g("handed_to"),
+            "outcome": g("outcome"),
+            "lat": place.get("lat"),
+            "lon": place.get("lon"),
+            "note": g("note"),
+            "sources": self.sources(r["sources"]),
+        }
+
+    def casualty(self, r: dict[str, Any]) -> Row:
+        g = r.get
+        return {
+            "id": r["id"],
+            "as_of": r["as_of"],
+            "period": g("period"),
+            "killed": g("killed"),
+            "injured": g("injured"),
+            "qualifier": r["qualifier"],
+            "cause": r["cause"],
+            "reported_by": r["reported_by"],
+            "note": g("note"),
+            "sources": self.sources(r["sources"]),
+        }
+
+    def person(self, r: dict[str, Any]) -> Row:
+        g = r.get
+        return {
+            "id": r["id"],
+            "name": r["name"],
+            "aliases": g("aliases") or [],
+            "role": r["role"],
+            "nationality": r["nationality"],
+            "appointed": g("appointed"),
+            "start": g("start"),
+            "end": g("end"),
+            "note": g("note"),
+            "sources": self.sources(r["sources"]),
+        }
+
+    def of_kind(self, kind: str) -> Callable[[dict[str, Any]], Row]:
+        builder: Callable[[dict[str, Any]], Row] = getattr(self, kind)
+        return builder
+
+
+# --- places -----------------------------------------------------------------
+
+
+def place_names(facts: FactBase, pid: str) -> list[str]:
+    place = facts.places.get(pid, {})
+    return [pid, place.get("name") or "", *(place.get("aliases") or ())]
+
+
+def match_places(facts: FactBase, text: str) -> set[str]:
+    """Place ids whose id, name or alias is ``text`` (ignoring case and accents)."""
+    wanted = fold(text).strip()
+    return {pid for pid in facts.places if any(fold(n) == wanted for n in place_names(facts, pid))}
+
+
+# --- commands -----------------------------------------------------------------
+
+
+def timeline(
+    facts: FactBase,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    categories: Iterable[str] = (),
+    place: str | None = None,
+) -> Result:
+    cats = set(categories)
+    pids = match_places(facts, place) if place else None
+    rows = Rows(facts)
+    selected = [
+        e
+        for e in facts.events
+        if (not cats or e["category"] in cats)
+        and (pids is None or not pids.isdisjoint(e.get("places") or ()))
+        and (
+            (since is None and until is None)
+            or period_overlaps(e["date"], e.get("end") or e["date"], since, until)
+        )
+    ]
+    selected.sort(key=lambda e: (sort_key(e["date"]), e["id"]))
+    return Result("timeline", KEYS["timeline"], [rows.event(e) for e in selected], "Timeline")
+
+
+def resolutions(
+    facts: FactBase,
+    *,
+    numbers: Iterable[int] = (),
+    actions: Iterable[str] = (),
+    since: str | None = None,
+    until: str | None = None,
+) -> Result:
+    nums, acts = set(numbers), set(actions)
+    rows = Rows(facts)
+    selected = sorted(
+        (
+            r
+            for r in facts.resolutions
+            if (not nums or r["number"] in nums)
+            and (not acts or r["action"] in acts)
+            and overlaps(r["adopted"], since, until)
+        ),
+        key=lambda r: (r["adopted"], r["number"]),
+    )
+    return Result(
+        "resolutions",
+        KEYS["resolutions"],
+        [rows.resolution(r) for r in selected],
+        "Security Council resolutions",
+    )
+
+
+def _open_between(base: dict[str, Any], since: str | None, until: str | None) -> bool:
+    return period_overlaps(base.get("opened"), base.get("closed"), since, until)
+
+
+def bases(facts: FactBase, *, region: str | None = None, open_on: str | None = None) -> Result:
+    rows = Rows(facts)
+    wanted = fold(region).strip() if region else None
+    selected = []
+    for b in facts.bases:
+        place = facts.places.get(b["place"], {})
+        if wanted is not None and fold(place.get("region") or "") != wanted:
+            continue
+        if open_on is not None and not _open_between(b, open_on, open_on):
+            continue
+        selected.append(b)
+    selected.sort(key=lambda b: (sort_key(b.get("closed")), b["id"]))
+    return Result("bases", KEYS["bases"], [rows.base(b) for b in selected], "Sites (camps and headquarters)")
+
+
+def casualties(
+    facts: FactBase,
+    *,
+    causes: Iterable[str] = (),
+    since: str | None = None,
+    until: str | None = None,
+) -> Result:
+    wanted = set(causes)
+    rows = Rows(facts)
+    selected = sorted(
+        (
+            c
+            for c in facts.casualties
+            if (not wanted or c["cause"] in wanted) and overlaps(c["as_of"], since, until)
+        ),
+        key=lambda c: (sort_key(c["as_of"]), c["id"]),
+    )
+    return Result(
+        "casualties",
+        KEYS["casualties"],
+        [rows.casualty(c) for c in selected],
+        "Reported casualty figures",
+    )
+
+
+def attacks(facts: FactBase, *, since: str | None = None, until: str | None = None) -> Result:
+    result = timeline(facts, since=since, until=until, categories=["attack"])
+    result.rows.sort(key=lambda r: (-(r["killed"] or 0), sort_key(r["date"])))
+    return Result("attacks", KEYS["attacks"], result.rows, "Deadliest attacks on the mission")
+
+
+def _in_office(person: dict[str, Any], on: str) -> bool:
+    return period_overlaps(person.get("start") or person.get("appointed"), person.get("end"), on, on)
+
+
+ROLE_ORDER = {
+    "head-of-mission": 0,
+    "acting-head-of-mission": 0,
+    "force-commander": 1,
+    "acting-force-commander": 1,
+    "deputy": 2,
+}
+
+
+def people(facts: FactBase, *, roles: Iterable[str] = (), on: str | None = None) -> Result:
+    wanted = set(roles)
+    rows = Rows(facts)
+    selected = sorted(
+        (
+            p
+            for p in facts.people
+            if (not wanted or p["role"] in wanted) and (on is None or _in_office(p, on))
+        ),
+        key=lambda p: (ROLE_ORDER.get(p["role"], 9), sort_key(p.get("start") or p.get("appointed")), p["id"]),
+    )
+    return Result("people", KEYS["people"], [rows.person(p) for p in selected], "People")
+
+
+def citations(facts: FactBase) -> dict[str, int]:
+    """How many records cite each source."""
+    counts = dict.fromkeys(facts.sources, 0)
+    cited = [facts.mission] if facts.mission else []
+    for record in [*cited, *facts.places.values(), *(r for _, r in facts.records())]:
+        for sid in record.get("sources") or ():
+            counts[sid] = counts.get(sid, 0) + 1
+    return counts
+
+
+def sources(facts: FactBase) -> Result:
+    counts = citations(facts)
+    rows = [
+        {
+            "id": sid,
+            **{k: src.get(k) for k in SOURCE_KEYS[1:]},
+            "kind": src.get("kind"),
+            "cited_by": counts.get(sid, 0),
+        }
+        for sid, src in sorted(facts.sources.items(), key=lambda kv: (kv[1].get("publisher", ""), kv[0]))
+    ]
+    return Result("sources", KEYS["sources"], rows, "Sources")
+
+
+# --- search and show -----------------------------------------------------------
+
+_SEARCH_FIELDS = (
+    "id",
+    "title",
+    "name",
+    "aliases",
+    "summary",
+    "note",
+    "handed_to",
+    "reported_by",
+    "nationality",
+    "victims",
+    "category",
+    "role",
+    "kind",
+    "action",
+)
+
+
+def _text_of(record: dict[str, Any]) -> Iterator[str]:
+    for key in _SEARCH_FIELDS:
+        value = record.get(key)
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list):
+            yield from (v for v in value if isinstance(v, str))
+    if "number" in record:
+        yield str(record["number"])
+
+
+def search(facts: FactBase, text: str) -> Result:
+    """Records whose text, or whose places' names and aliases, contain ``text``."""
+    wanted = fold(text).strip()
+    hit_places = {pid for pid in facts.places if any(wanted in fold(n) for n in place_names(facts, pid))}
+    rows = Rows(facts)
+    found: list[Row] = []
+    for kind, record in facts.records():
+        refs = set(record.get("places") or ())
+        if isinstance(record.get("place"), str):
+            refs.add(record["place"])
+        if not hit_places.isdisjoint(refs) or any(wanted in fold(t) for t in _text_of(record)):
+            found.append({"type": kind, **rows.of_kind(kind)(record)})
+    return Result("search", ("type",), found, f"Records matching {text!r}")
+
+
+def show(facts: FactBase, rid: str) -> Result:
+    """One record by id (records first, then places and sources)."""
+    rows = Rows(facts)
+    for kind, record in facts.records():
+        if record.get("id") == rid:
+            return Result("show", ("type",), [{"type": kind, **rows.of_kind(kind)(record)}], rid)
+    if rid in facts.places:
+        place = facts.places[rid]
+        row = {
+            "type": "place",
+            "id": rid,
+            "name": place["name"],
+            "aliases": place.get("aliases") or [],
+            "region": place.get("region"),
+            "lat": place.get("lat"),
+            "lon": place.get("lon"),
+            "note": place.get("note"),
+            "sources": rows.sources(place.get("sources") or ()),
+        }
+        return Result("show", ("type",), [row], rid)
+    if rid in facts.sources:
+        src = sources(facts)
+        return Result("show", ("type",), [{"type": "source", **r} for r in src.rows if r["id"] == rid], rid)
+    if rid == "mission" and facts.mission is not None:
+        return Result("show", ("type",), [mission_row(facts, rows)], rid)
+    raise NotFoundError(f"no record with id {rid!r} (try: minusma search TEXT)")
+
+
+def mission_row(facts: FactBase, rows: Rows) -> Row:
+    m = facts.mission or {}
+    keys = (
+        "name",
+        "full_name",
+        "names",
+        "predecessor",
+        "established",
+        "deployed",
+        "mandate_ended",
+        "withdrawn",
+        "liquidation_start",
+        "last_site_handed_over",
+        "liquidation_planned_end",
+        "note",
+    )
+    return {
+        "type": "mission",
+        "id": "mission",
+        **{k: m.get(k) for k in keys},
+        "sources": rows.sources(m.get("sources") or ()),
+    }
+
+
+# --- summary -------------------------------------------------------------------
+
+
+def summary(facts: FactBase, *, on: str | None = None) -> Result:
+    """The mission on one day (or as a whole): one row of the facts that held then."""
+    rows = Rows(facts)
+    day = span(on)[1] if on else None
+    cited: list[str] = []
+
+    def use(record: dict[str, Any] | None) -> dict[str, Any] | None:
+        if record is not None:
+            cited.extend(s for s in record.get("sources") or () if s not in cited)
+        return record
+
+    adopted = sorted(
+        (r for r in facts.resolutions if day is None or r["adopted"] <= day),
+        key=lambda r: r["adopted"],
+    )
+    mandate = use(
+        next((r for r in reversed(adopted) if r["action"] in ("establish", "renew", "terminate")), None)
+    )
+    with_ceiling = use(next((r for r in reversed(adopted) if r.get("ceiling")), None))
+    leaders = sorted(
+        (p for p in facts.people if p["role"] != "deputy" and (on is None or _in_office(p, on))),
+        key=lambda p: (ROLE_ORDER.get(p["role"], 9), sort_key(p.get("start"))),
+    )
+    open_sites = [b for b in facts.bases if on is None or _open_between(b, on, on)]
+    for record in (*leaders, *open_sites):
+        use(record)
+    reported = [c for c in facts.casualties if (day is None or span(c["as_of"])[0] <= day) and _cumulative(c)]
+    latest: list[dict[str, Any]] = []
+    for cause in ("all", "hostile-acts"):
+        of_cause = [c for c in reported if c["cause"] == cause]
+        if of_cause:
+            last = max(sort_key(c["as_of"]) for c in of_cause)
+            latest.extend(c for c in of_cause if sort_key(c["as_of"]) == last)
+    for record in latest:
+        use(record)
+    m = facts.mission or {}
+    if on is None:
+        use(facts.mission)
+    row: Row = {
+        "id": f"summary-{on}" if on else "summary",
+        "on": on,
+        "name": m.get("name"),
+        "full_name": m.get("full_name"),
+        "established": m.get("established"),
+        "deployed": m.get("deployed"),
+        "mandate_ended": m.get("mandate_ended"),
+        "withdrawn": m.get("withdrawn"),
+        "liquidation_start": m.get("liquidation_start"),
+        "mandate": None
+        if mandate is None
+        else {
+            "resolution": mandate["number"],
+            "adopted": mandate["adopted"],
+            "action": mandate["action"],
+            "mandate_until": mandate.get("mandate_until"),
+        },
+        "ceiling": None
+        if with_ceiling is None
+        else {
+            "resolution": with_ceiling["number"],
+            **with_ceiling["ceiling"],
+        },
+        "leaders": [{k: p.get(k) for k in ("id", "name", "role", "start", "end")} for p in leaders],
+        "sites_open": sorted(
+            (facts.places.get(b["place"], {}).get("name") or b["place"] for b in open_sites),
+        ),
+        "casualties": [rows.casualty(c) for c in latest],
+        "resolutions": len(adopted),
+        "sources": rows.sources(cited),
+    }
+    if on is not None and (day or "") > today():
+        row["note"] = "date is in the future"
+    return Result("summary", tuple(row), [row], f"MINUSMA on {on}" if on else "MINUSMA at a glance")
+
+
+def _cumulative(c: dict[str, Any]) -> bool:
+    period = c.get("period")
+    return period is None or "/" in period

@@ -1,0 +1,446 @@
+"""Every output format in one place: JSON, NDJSON, CSV, Markdown and tables.
+
+Plain module: no Typer.  Rich is imported only when a table is drawn for a
+terminal, so the machine formats start fast.  Text from fact files is
+untrusted: control characters and bidi overrides are shown as visible escapes
+in every human format, never passed to the terminal, and Rich markup in the
+data is never interpreted.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from minusma_cli.errors import UsageError
+from minusma_cli.query import Result, Row
+
+FORMATS = ("table", "json", "ndjson", "csv", "markdown")
+
+# C0 and C1 controls, DEL, and the Unicode bidi controls that can reorder a line.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# In JSON the C0 controls are already escaped by the encoder; escape the rest too.
+_UNSAFE_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SPACES = {"\t": " ", "\n": " ", "\r": " "}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def sanitize(text: str, *, keep_newlines: bool = False) -> str:
+    """Make untrusted text safe to print: visible escapes instead of control characters."""
+    if not _UNSAFE.search(text):
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        char = match.group()
+        if keep_newlines and char in "\n\t":
+            return char
+        return _SPACES.get(char) or _escape(match)
+
+    return _UNSAFE.sub(replace, text)
+
+
+def _json_safe(text: str) -> str:
+    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _UNSAFE_JSON.search(text) else text
+
+
+# --- field selection ----------------------------------------------------------
+
+
+def select_fields(result: Result, fields: str | None) -> list[str] | None:
+    """Parse ``--fields a,b,c`` against the keys the command offers."""
+    if fields is None:
+        return None
+    wanted = [f.strip() for f in fields.split(",") if f.strip()]
+    valid = available_keys(result)
+    unknown = [f for f in wanted if f not in valid]
+    if unknown or not wanted:
+        what = f"unknown field {', '.join(map(repr, unknown))}" if unknown else "no field given"
+        raise UsageError(f"--fields: {what}; valid fields: {', '.join(valid)}")
+    return wanted
+
+
+def available_keys(result: Result) -> list[str]:
+    keys = list(result.keys)
+    for row in result.rows:
+        keys.extend(k for k in row if k not in keys)
+    return keys
+
+
+def project(rows: Iterable[Row], fields: Sequence[str] | None) -> Iterable[Row]:
+    if fields is None:
+        return rows
+    return ({f: row.get(f) for f in fields} for row in rows)
+
+
+# --- machine formats ----------------------------------------------------------
+
+
+def write_json(rows: Iterable[Row], out: IO[str]) -> None:
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    first = True
+    for row in rows:
+        out.write("[\n" if first else ",\n")
+        out.write(_json_safe(dumps(row)))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
+
+
+def write_ndjson(rows: Iterable[Row], out: IO[str]) -> None:
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    for row in rows:
+        out.write(_json_safe(dumps(row)))
+        out.write("\n")
+
+
+def _flat(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(_flat(v.get("id") if isinstance(v, dict) else v) for v in value)
+    if isinstance(value, dict):
+        return ";".join(f"{k}={_flat(v)}" for k, v in value.items())
+    return sanitize(str(value), keep_newlines=True)
+
+
+#: sub-keys of the nested objects, so that CSV headers do not depend on the rows
+NESTED = {
+    "vote": ("in_favour", "against", "abstaining", "abstainers"),
+    "ceiling": ("military", "police"),
+    "mandate": ("resolution", "adopted", "action", "mandate_until"),
+}
+
+
+def flatten(row: Row, keys: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key in keys:
+        value = row.get(key)
+        sub = NESTED.get(key)
+        if sub is None:
+            out[key] = _flat(value)
+            continue
+        for name in sub:
+            out[f"{key}.{name}"] = _flat(value.get(name)) if isinstance(value, dict) else ""
+        if isinstance(value, dict):
+            for name, inner in value.items():
+                if name not in sub:
+                    out[f"{key}.{name}"] = _flat(inner)
+    return out
+
+
+def write_csv(rows: Iterable[Row], keys: Sequence[str], out: IO[str]) -> None:
+    header = flatten({}, keys)
+    writer = csv.DictWriter(out, fieldnames=list(header), lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(flatten(row, keys))
+
+
+# --- human views: columns, cells and source notes -----------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    numeric: bool = False
+
+
+def _col(header: str, key: str | None = None, numeric: bool = False) -> Column:
+    return Column(header, key or header.lower().replace(" ", "_"), numeric)
+
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "timeline": (_col("Date"), _col("Category"), _col("Title"), _col("Places"), _col("Killed", numeric=True)),
+    "attacks": (
+        _col("Date"),
+        _col("Places"),
+        _col("Killed", numeric=True),
+        _col("Injured", numeric=True),
+        _col("Victims"),
+        _col("Title"),
+    ),
+    "resolutions": (
+        _col("No.", "number", True),
+        _col("Adopted"),
+        _col("Action"),
+        _col("Vote"),
+        _col("Mandate until"),
+        _col("Ceiling"),
+        _col("Summary"),
+    ),
+    "bases": (
+        _col("Site", "name"),
+        _col("Region"),
+        _col("Kind"),
+        _col("Closed"),
+        _col("Handed to"),
+        _col("Outcome"),
+    ),
+    "casualties": (
+        _col("As of"),
+        _col("Period"),
+        _col("Killed", numeric=True),
+        _col("Injured", numeric=True),
+        _col("Qualifier"),
+        _col("Cause"),
+        _col("Reported by"),
+    ),
+    "people": (_col("Name"), _col("Role"), _col("Nationality"), _col("Start"), _col("End")),
+    "sources": (
+        _col("Id"),
+        _col("Publisher"),
+        _col("Published"),
+        _col("Title"),
+        _col("Url"),
+        _col("Cited by", numeric=True),
+    ),
+    "search": (_col("Type"), _col("Id"), _col("Date", "_date"), _col("What", "_label")),
+}
+#: commands shown as one record per block of "field: value" lines
+VERTICAL = ("show", "summary")
+
+
+def cell(key: str, value: Any) -> str:
+    """The human text of one value."""
+    if value is None:
+        return "-"
+    if key == "vote" and isinstance(value, dict):
+        text = f"{value.get('in_favour')}-{value.get('against')}-{value.get('abstaining')}"
+        if value.get("abstainers"):
+            text += f" (abstaining: {', '.join(value['abstainers'])})"
+        return text
+    if key == "ceiling" and isinstance(value, dict):
+        parts = [f"{value[k]:,} {k}" for k in ("military", "police") if value.get(k) is not None]
+        return (" + ".join(parts) or "-") + (
+            f" (res. {value['resolution']})" if "resolution" in value else ""
+        )
+    if key == "mandate" and isinstance(value, dict):
+        until = value.get("mandate_until") or "-"
+        return f"resolution {value['resolution']} ({value['action']}, {value['adopted']}), until {until}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}" if key not in ("number", "meeting", "resolution") else str(value)
+    if isinstance(value, list):
+        return ", ".join(cell(key, v) for v in value) if value else "-"
+    if isinstance(value, dict):
+        if "name" in value and value.get("name"):
+            return str(value["name"])
+        return ", ".join(f"{k}: {cell(k, v)}" for k, v in value.items() if v is not None)
+    return str(value)
+
+
+def _label(row: Row) -> str:
+    for key in ("title", "name", "summary", "reported_by"):
+        if row.get(key):
+            return str(row[key])
+    return str(row.get("id"))
+
+
+def _date_of(row: Row) -> Any:
+    for key in ("date", "adopted", "as_of", "closed", "start"):
+        if row.get(key) is not None:
+            return row[key]
+    return None
+
+
+class Notes:
+    """Numbers each source once, in order of first use, for the footnote."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.entries: list[Row] = []
+
+    def mark(self, sources: Any) -> str:
+        marks = []
+        for src in sources or ():
+            number = self.numbers.get(src["id"])
+            if number is None:
+                number = self.numbers[src["id"]] = len(self.numbers) + 1
+                self.entries.append(src)
+            marks.append(str(number))
+        return ",".join(marks)
+
+    def lines(self) -> list[str]:
+        return [
+            f"[{n}] {src.get('publisher')}, {src.get('published')} - {src.get('title')} - {src.get('url')}"
+            for n, src in enumerate(self.entries, start=1)
+        ]
+
+
+@dataclass
+class Grid:
+    """A table as text cells: what every human view draws."""
+
+    title: str
+    headers: list[str]
+    numeric: list[bool]
+    rows: list[list[str]]
+    notes: list[str]
+    vertical: bool = False
+
+
+def grid(result: Result, fields: Sequence[str] | None) -> Grid:
+    """Lay out a result as cells, with a source-marker column and footnotes."""
+    notes = Notes()
+    if result.command in VERTICAL:
+        rows: list[list[str]] = []
+        for row in result.rows:
+            keys = fields or [k for k in row if k != "sources"]
+            rows.extend([k, sanitize(cell(k, row.get(k)))] for k in keys)
+            rows.append(["sources", notes.mark(row.get("sources"))])
+        return Grid(result.title, ["Field", "Value"], [False, False], rows, notes.lines(), vertical=True)
+    if fields is not None:
+        columns = tuple(Column(f.replace("_", " ").capitalize(), f) for f in fields if f != "sources")
+        with_sources = "sources" in fields
+    else:
+        columns = COLUMNS.get(result.command, tuple(_col(k) for k in result.keys))
+        with_sources = True
+    body = []
+    for row in result.rows:
+        extra = {"_label": _label(row), "_date": _date_of(row)} if result.command == "search" else {}
+        line = [sanitize(cell(c.key, extra.get(c.key, row.get(c.key)))) for c in columns]
+        if with_sources and result.command != "sources":
+            line.append(notes.mark(row.get("sources")))
+        body.append(line)
+    headers = [c.header for c in columns]
+    numeric = [c.numeric for c in columns]
+    if with_sources and result.command != "sources":
+        headers.append("Src")
+        numeric.append(False)
+    return Grid(sanitize(result.title), headers, numeric, body, [sanitize(n) for n in notes.lines()])
+
+
+def write_plain(g: Grid, out: IO[str]) -> None:
+    """The table as plain text: aligned columns, no colour, nothing cut."""
+    if not g.rows:
+        out.write("(no records)\n")
+        return
+    widths = [max(len(h), *(len(r[i]) for r in g.rows)) for i, h in enumerate(g.headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            c.rjust(w) if num else c.ljust(w) for c, w, num in zip(cells, widths, g.numeric, strict=True)
+        ]
+        return "  ".join(parts).rstrip() + "\n"
+
+    out.write(line(g.headers))
+    out.write(line(["-" * w for w in widths]))
+    for row in g.rows:
+        out.write(line(row))
+    _write_notes(g, out)
+
+
+def _write_notes(g: Grid, out: IO[str]) -> None:
+    if g.notes:
+        out.write("\nSources:\n")
+        for note in g.notes:
+            out.write(note + "\n")
+
+
+def write_markdown(g: Grid, out: IO[str]) -> None:
+    def esc(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|")
+
+    out.write(f"**{esc(g.title)}**\n\n")
+    out.write("| " + " | ".join(esc(h) for h in g.headers) + " |\n")
+    out.write("|" + "|".join("---:" if n else "---" for n in g.numeric) + "|\n")
+    for row in g.rows:
+        out.write("| " + " | ".join(esc(c) for c in row) + " |\n")
+    if g.notes:
+        out.write("\nSources:\n\n")
+        for note in g.notes:
+            out.write(f"- {esc(note)}\n")
+
+
+def rich_table(g: Grid) -> Any:
+    """The grid as Rich renderables (a table and its notes); data never parsed as markup."""
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    if not g.rows:
+        return Text("(no records)")
+    table = Table(title=Text(g.title, style="bold"), box=box.SIMPLE_HEAVY, show_lines=g.vertical)
+    for header, numeric in zip(g.headers, g.numeric, strict=True):
+        table.add_column(
+            Text(header),
+            justify="right" if numeric else "left",
+            overflow="fold",
+            style="dim" if header == "Src" else None,
+        )
+    for row in g.rows:
+        table.add_row(*(Text(c) for c in row))
+    parts: list[Any] = [table]
+    if g.notes:
+        notes = Text("Sources:\n", style="bold")
+        for note in g.notes:
+            notes.append(note + "\n", style="dim")
+        parts.append(notes)
+    return Group(*parts)
+
+
+def use_rich(out: IO[str], *, force_plain: bool = False) -> bool:
+    """Draw with Rich on a terminal, or where FORCE_COLOR asks for it."""
+    if force_plain:
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty: Callable[[], bool] | None = getattr(out, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def make_console(out: IO[str], *, no_color: bool = False, width: int | None = None) -> Any:
+    from rich.console import Console
+
+    return Console(
+        file=out,
+        no_color=no_color or None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        width=width,
+        soft_wrap=False,
+    )
+
+
+def write(
+    result: Result,
+    out: IO[str],
+    *,
+    fmt: str = "table",
+    fields: str | None = None,
+    no_color: bool = False,
+) -> None:
+    """Write a result in one format; the only place that knows the formats."""
+    selected = select_fields(result, fields)
+    if fmt == "json":
+        write_json(project(result.rows, selected), out)
+    elif fmt == "ndjson":
+        write_ndjson(project(result.rows, selected), out)
+    elif fmt == "csv":
+        write_csv(result.rows, selected or available_keys(result), out)
+    elif fmt == "markdown":
+        write_markdown(grid(result, selected), out)
+    elif fmt == "table":
+        g = grid(result, selected)
+        if use_rich(out):
+            make_console(out, no_color=no_color).print(rich_table(g))
+        else:
+            write_plain(g, out)
+    else:
+        raise UsageError(f"--format: unknown format {fmt!r}; valid formats: {', '.join(FORMATS)}")
+    out.flush()
