@@ -356,8 +356,42 @@ def attacks(facts: FactBase, *, since: str | None = None, until: str | None = No
     return Result("attacks", KEYS["attacks"], result.rows, "Deadliest attacks on the mission")
 
 
-def _in_office(person: dict[str, Any], on: str) -> bool:
-    return period_overlaps(person.get("start") or person.get("appointed"), person.get("end"), on, on)
+FAMILY = {
+    "head-of-mission": "head",
+    "acting-head-of-mission": "head",
+    "force-commander": "force",
+    "acting-force-commander": "force",
+}
+
+
+def terms(facts: FactBase) -> dict[str, tuple[str | None, str | None]]:
+    """Each person's (start, end) in office, for "who held the post on this day".
+
+    Where a source gives no start (or no end), the end of the previous holder of
+    the same post (or the start of the next one) bounds the term, so that an
+    acting commander with one known date is not taken to serve for ever.
+    """
+    out: dict[str, tuple[str | None, str | None]] = {}
+    by_family: dict[str, list[dict[str, Any]]] = {}
+    for person in facts.people:
+        out[person["id"]] = (person.get("start") or person.get("appointed"), person.get("end"))
+        family = FAMILY.get(person["role"])
+        if family:
+            by_family.setdefault(family, []).append(person)
+    for holders in by_family.values():
+        holders.sort(key=lambda p: sort_key(out[p["id"]][0] or out[p["id"]][1]))
+        for before, after in zip(holders, holders[1:], strict=False):
+            start, end = out[before["id"]]
+            next_start, next_end = out[after["id"]]
+            if end is None and next_start is not None:
+                out[before["id"]] = (start, next_start)
+            if next_start is None and end is not None:
+                out[after["id"]] = (end, next_end)
+    return out
+
+
+def _in_office(term: tuple[str | None, str | None], on: str) -> bool:
+    return period_overlaps(term[0], term[1], on, on)
 
 
 ROLE_ORDER = {
@@ -372,11 +406,12 @@ ROLE_ORDER = {
 def people(facts: FactBase, *, roles: Iterable[str] = (), on: str | None = None) -> Result:
     wanted = set(roles)
     rows = Rows(facts)
+    term = terms(facts) if on is not None else {}
     selected = sorted(
         (
             p
             for p in facts.people
-            if (not wanted or p["role"] in wanted) and (on is None or _in_office(p, on))
+            if (not wanted or p["role"] in wanted) and (on is None or _in_office(term[p["id"]], on))
         ),
         key=lambda p: (ROLE_ORDER.get(p["role"], 9), sort_key(p.get("start") or p.get("appointed")), p["id"]),
     )
@@ -527,9 +562,10 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
         next((r for r in reversed(adopted) if r["action"] in ("establish", "renew", "terminate")), None)
     )
     with_ceiling = use(next((r for r in reversed(adopted) if r.get("ceiling")), None))
+    term = terms(facts)
     leaders = sorted(
-        (p for p in facts.people if p["role"] != "deputy" and (on is None or _in_office(p, on))),
-        key=lambda p: (ROLE_ORDER.get(p["role"], 9), sort_key(p.get("start"))),
+        (p for p in facts.people if p["role"] in FAMILY and (on is None or _in_office(term[p["id"]], on))),
+        key=lambda p: (ROLE_ORDER.get(p["role"], 9), sort_key(term[p["id"]][0])),
     )
     open_sites = [b for b in facts.bases if on is None or _open_between(b, on, on)]
     for record in (*leaders, *open_sites):
@@ -539,8 +575,17 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
     for cause in ("all", "hostile-acts"):
         of_cause = [c for c in reported if c["cause"] == cause]
         if of_cause:
-            last = max(sort_key(c["as_of"]) for c in of_cause)
-            latest.extend(c for c in of_cause if sort_key(c["as_of"]) == last)
+            # the latest figure and every other one reported within a month of it,
+            # so that figures that disagree stand side by side
+            last = max(span(c["as_of"])[0] for c in of_cause)
+            window = _month_before(last)
+            latest.extend(
+                sorted(
+                    (c for c in of_cause if span(c["as_of"])[0] >= window),
+                    key=lambda c: (sort_key(c["as_of"]), c["id"]),
+                    reverse=True,
+                )
+            )
     for record in latest:
         use(record)
     m = facts.mission or {}
@@ -570,7 +615,16 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
             "resolution": with_ceiling["number"],
             **with_ceiling["ceiling"],
         },
-        "leaders": [{k: p.get(k) for k in ("id", "name", "role", "start", "end")} for p in leaders],
+        "leaders": [
+            {
+                "id": p["id"],
+                "name": p["name"],
+                "role": p["role"],
+                "start": term[p["id"]][0],
+                "end": term[p["id"]][1],
+            }
+            for p in leaders
+        ],
         "sites_open": sorted(
             (facts.places.get(b["place"], {}).get("name") or b["place"] for b in open_sites),
         ),
@@ -581,6 +635,12 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
     if on is not None and (day or "") > today():
         row["note"] = "date is in the future"
     return Result("summary", tuple(row), [row], f"MINUSMA on {on}" if on else "MINUSMA at a glance")
+
+
+def _month_before(iso_day: str) -> str:
+    year, month = int(iso_day[:4]), int(iso_day[5:7])
+    year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return f"{year:04d}-{month:02d}-{iso_day[8:10]}"
 
 
 def _cumulative(c: dict[str, Any]) -> bool:

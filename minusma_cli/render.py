@@ -229,6 +229,12 @@ def cell(key: str, value: Any) -> str:
     if key == "mandate" and isinstance(value, dict):
         until = value.get("mandate_until") or "-"
         return f"resolution {value['resolution']} ({value['action']}, {value['adopted']}), until {until}"
+    if key == "casualties" and isinstance(value, list):
+        return "; ".join(_figure(v) for v in value) if value else "-"
+    if key == "leaders" and isinstance(value, list):
+        return "; ".join(
+            f"{v['name']} ({v['role']}, {v['start'] or '?'} to {v['end'] or '?'})" for v in value
+        )
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
@@ -240,6 +246,12 @@ def cell(key: str, value: Any) -> str:
             return str(value["name"])
         return ", ".join(f"{k}: {cell(k, v)}" for k, v in value.items() if v is not None)
     return str(value)
+
+
+def _figure(c: Row) -> str:
+    """One reported figure in words: ``311 killed (exact, all causes) as of 2023-12-30, by X``."""
+    counts = [f"{c[k]:,} {k}" for k in ("killed", "injured") if c.get(k) is not None]
+    return f"{', '.join(counts)} ({c['qualifier']}, {c['cause']}) as of {c['as_of']}, by {c['reported_by']}"
 
 
 def _label(row: Row) -> str:
@@ -300,7 +312,8 @@ def grid(result: Result, fields: Sequence[str] | None) -> Grid:
         for row in result.rows:
             keys = fields or [k for k in row if k != "sources"]
             rows.extend([k, sanitize(cell(k, row.get(k)))] for k in keys)
-            rows.append(["sources", notes.mark(row.get("sources"))])
+            notes.mark(row.get("sources"))
+            rows.append(["sources", f"{len(row.get('sources') or ())} sources, listed below"])
         return Grid(result.title, ["Field", "Value"], [False, False], rows, notes.lines(), vertical=True)
     if fields is not None:
         columns = tuple(Column(f.replace("_", " ").capitalize(), f) for f in fields if f != "sources")
