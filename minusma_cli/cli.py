@@ -209,6 +209,10 @@ COMMON: dict[str, tuple[Any, Any]] = {
         ],
         None,
     ),
+    "no_bundled": (
+        Annotated[bool, typer.Option("--no-bundled", help="Use only the --facts files, not the bundled base.")],
+        False,
+    ),
     "no_cache": (
         Annotated[bool, typer.Option("--no-cache", help="Parse the fact files again; write no cache.")],
         False,
@@ -224,12 +228,13 @@ class Output:
         self.fields: str | None = options["fields"]
         self.no_color: bool = options["no_color"]
         self.facts_paths: list[Path] = options["facts"] or []
+        self.bundled: bool = not options["no_bundled"]
         self.no_cache: bool = options["no_cache"] or bool(os.environ.get("MINUSMA_NO_CACHE"))
 
     def load(self) -> "FactBase":
         from minusma_cli.factbase import load_factbase
 
-        return load_factbase(self.facts_paths, use_cache=not self.no_cache)
+        return load_factbase(self.facts_paths, use_cache=not self.no_cache, bundled=self.bundled)
 
     def emit(self, result: query.Result) -> None:
         from minusma_cli.render import write

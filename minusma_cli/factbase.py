@@ -151,9 +151,9 @@ def load_files(paths: list[tuple[Path, str]], *, use_cache: bool = True) -> tupl
     return layer(files)
 
 
-def load_factbase(extra: Iterable[Path] = (), *, use_cache: bool = True) -> FactBase:
+def load_factbase(extra: Iterable[Path] = (), *, use_cache: bool = True, bundled: bool = True) -> FactBase:
     """The bundled base with the user's files layered over it; raises FactsError."""
-    base, problems = load_files(fact_paths(extra), use_cache=use_cache)
+    base, problems = load_files(fact_paths(extra, bundled=bundled), use_cache=use_cache)
     if problems:
         raise FactsError(problems)
     return base

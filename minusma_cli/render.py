@@ -419,9 +419,10 @@ def use_rich(out: IO[str], *, force_plain: bool = False) -> bool:
 def make_console(out: IO[str], *, no_color: bool = False, width: int | None = None) -> Any:
     from rich.console import Console
 
+    plain = no_color or bool(os.environ.get("NO_COLOR"))
     return Console(
         file=out,
-        no_color=no_color or None,
+        color_system=None if plain else "auto",
         highlight=False,
         markup=False,
         emoji=False,
