@@ -86,7 +86,7 @@ class MinusmaGroup(TyperGroup):
         except FactsError as exc:
             _say(str(exc))
             count = len(exc.problems)
-            _say(f"minusma: {count} problem{'s' if count != 1 else ''} in the fact files; nothing was shown.")
+            _say(f"minusma: {count} problem{'s' if count != 1 else ''} in the fact files.")
             return exc.exit_code
         except MinusmaError as exc:
             if isinstance(exc, OutputError):
@@ -210,7 +210,9 @@ COMMON: dict[str, tuple[Any, Any]] = {
         None,
     ),
     "no_bundled": (
-        Annotated[bool, typer.Option("--no-bundled", help="Use only the --facts files, not the bundled base.")],
+        Annotated[
+            bool, typer.Option("--no-bundled", help="Use only the --facts files, not the bundled base.")
+        ],
         False,
     ),
     "no_cache": (

@@ -113,6 +113,8 @@ def layer(files: list[FactFile]) -> tuple[FactBase, list[Problem]]:
 
     for loaded in files:
         problems.extend(_dangling(loaded, base))
+    order = {f.display: i for i, f in enumerate(files)}
+    problems.sort(key=lambda p: (order.get(p.file, 0), p.line or 0))
     return base, problems
 
 

@@ -7,6 +7,7 @@ its rows are dicts with the keys of the JSON contract, in contract order,
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -380,7 +381,7 @@ def terms(facts: FactBase) -> dict[str, tuple[str | None, str | None]]:
             by_family.setdefault(family, []).append(person)
     for holders in by_family.values():
         holders.sort(key=lambda p: sort_key(out[p["id"]][0] or out[p["id"]][1]))
-        for before, after in zip(holders, holders[1:], strict=False):
+        for before, after in itertools.pairwise(holders):
             start, end = out[before["id"]]
             next_start, next_end = out[after["id"]]
             if end is None and next_start is not None:

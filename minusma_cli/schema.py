@@ -347,6 +347,7 @@ def _check_record(
     record: dict[str, Any], spec: Spec, path: tuple[str | int, ...], problems: list[RawProblem]
 ) -> None:
     """Check one record against its spec, converting values in place."""
+    given = set(record)
     for key in list(record):
         rule = spec.get(key)
         if rule is None:
@@ -358,7 +359,7 @@ def _check_record(
             problems.append(RawProblem((*path, key), str(exc)))
             del record[key]
     for key, (_, required) in spec.items():
-        if required and key not in record:
+        if required and key not in given:
             problems.append(RawProblem((*path, key), "missing (required)"))
 
 
@@ -417,7 +418,6 @@ def check_document(doc: dict[str, Any]) -> list[RawProblem]:
             problems.append(RawProblem((section,), f"expected [[{section}]] tables"))
             del doc[section]
             continue
-        seen: dict[str, int] = {}
         for index, record in enumerate(records):
             path: tuple[str | int, ...] = (section, index)
             if not isinstance(record, dict):
@@ -443,15 +443,4 @@ def check_document(doc: dict[str, Any]) -> list[RawProblem]:
                         f"{order[1]} ({record[order[1]]}) is before {order[0]} ({record[order[0]]})",
                     )
                 )
-            rid = record.get("id")
-            if isinstance(rid, str):
-                if rid in seen:
-                    problems.append(
-                        RawProblem(
-                            (*path, "id"),
-                            f"duplicate id {rid!r} (also record {seen[rid] + 1} of [[{section}]])",
-                        )
-                    )
-                else:
-                    seen[rid] = index
     return problems

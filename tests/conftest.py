@@ -25,7 +25,7 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     for name in ("MINUSMA_FACTS", "MINUSMA_NO_CACHE", "MINUSMA_DEBUG", "NO_COLOR", "FORCE_COLOR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "100")
-    yield
+    return
 
 
 @pytest.fixture

@@ -64,7 +64,9 @@ def test_timeline_json_shape_is_pinned(mini: Invoke) -> None:
             },
         ],
     }
-    assert rows[0]["places"] == [] and rows[0]["victims"] == [] and rows[0]["killed"] is None
+    assert rows[0]["places"] == []
+    assert rows[0]["victims"] == []
+    assert rows[0]["killed"] is None
 
 
 @pytest.mark.parametrize(
@@ -113,7 +115,7 @@ def test_ndjson_is_one_object_per_line(mini: Invoke) -> None:
     result = mini("timeline", "--format", "ndjson")
     lines = result.stdout.splitlines()
     assert len(lines) == 3
-    assert [json.loads(line)["id"] for line in lines][0] == "resolution-2100-adopted"
+    assert next(json.loads(line)["id"] for line in lines) == "resolution-2100-adopted"
 
 
 def test_csv_flattens_nested_and_joins_lists(mini: Invoke) -> None:
@@ -230,11 +232,10 @@ def test_resolutions_numbers_and_action(mini: Invoke) -> None:
 def test_bases_region_and_open_on(mini: Invoke) -> None:
     rows = as_json(mini("bases", "--json"))
     assert list(rows[0]) == list(KEYS["bases"])
-    assert rows[0]["region"] == "Kidal" and rows[0]["lon"] == 1.41
+    assert rows[0]["region"] == "Kidal"
+    assert rows[0]["lon"] == 1.41
     assert [r["id"] for r in as_json(mini("bases", "--json", "--region", "timbuktu"))] == ["timbuktu-camp"]
-    assert [r["id"] for r in as_json(mini("bases", "--json", "--open-on", "2023-11-15"))] == [
-        "timbuktu-camp"
-    ]
+    assert [r["id"] for r in as_json(mini("bases", "--json", "--open-on", "2023-11-15"))] == ["timbuktu-camp"]
     assert [r["id"] for r in as_json(mini("bases", "--json", "--open-on", "2023-10-31"))] == [
         "kidal-camp",
         "timbuktu-camp",
@@ -254,7 +255,8 @@ def test_casualties_attacks(mini: Invoke) -> None:
         ("attack-aguelhok-2019-01-20", 10, ["Chad"])
     ]
     table = mini("casualties", "--attacks").stdout
-    assert "Aguelhok" in table and "Chad" in table
+    assert "Aguelhok" in table
+    assert "Chad" in table
 
 
 def test_people_role_and_on(mini: Invoke) -> None:
@@ -313,10 +315,12 @@ sources = ["s"]
 
 def test_show_one_record_with_sources_spelled_out(mini: Invoke) -> None:
     rows = as_json(mini("show", "kidal-camp", "--json"))
-    assert len(rows) == 1 and rows[0]["type"] == "base"
+    assert len(rows) == 1
+    assert rows[0]["type"] == "base"
     assert rows[0]["sources"][0]["url"] == "https://example.org/a"
     table = mini("show", "kidal-camp").stdout
-    assert "taken-by-armed-group" in table and "https://example.org/a" in table
+    assert "taken-by-armed-group" in table
+    assert "https://example.org/a" in table
 
 
 def test_show_places_sources_and_mission(mini: Invoke) -> None:
