@@ -208,6 +208,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "search": (_col("Type"), _col("Id"), _col("Date", "_date"), _col("What", "_label")),
 }
+NUMERIC = frozenset({"killed", "injured", "number", "meeting", "cited_by", "lat", "lon"})
 #: commands shown as one record per block of "field: value" lines
 VERTICAL = ("show", "summary")
 
@@ -316,11 +317,13 @@ def grid(result: Result, fields: Sequence[str] | None) -> Grid:
             rows.append(["sources", f"{len(row.get('sources') or ())} sources, listed below"])
         return Grid(result.title, ["Field", "Value"], [False, False], rows, notes.lines(), vertical=True)
     if fields is not None:
-        columns = tuple(Column(f.replace("_", " ").capitalize(), f) for f in fields if f != "sources")
-        with_sources = "sources" in fields
+        columns = tuple(
+            Column(f.replace("_", " ").capitalize(), f, f in NUMERIC) for f in fields if f != "sources"
+        )
     else:
         columns = COLUMNS.get(result.command, tuple(_col(k) for k in result.keys))
-        with_sources = True
+    # no source, no fact: the human views always cite, whatever --fields keeps
+    with_sources = True
     body = []
     for row in result.rows:
         extra = {"_label": _label(row), "_date": _date_of(row)} if result.command == "search" else {}
