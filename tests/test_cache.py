@@ -1,0 +1,118 @@
+"""The parse cache: never stale, never trusted blindly, never required."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from minusma_cli import load
+from minusma_cli.load import cache_dir, load_file
+from tests.conftest import MINI, Invoke
+
+Write = Callable[..., Path]
+
+
+def cache_files() -> list[Path]:
+    directory = cache_dir()
+    return sorted(directory.glob("*.json")) if directory.exists() else []
+
+
+def test_a_clean_file_is_cached_and_served_from_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = load_file(MINI)
+    assert len(cache_files()) == 1
+
+    def no_parser(_text: str, _loaded: object) -> None:
+        raise AssertionError("the TOML parser ran although the cache was warm")
+
+    monkeypatch.setattr(load, "_parse", no_parser)
+    second = load_file(MINI)
+    assert second.doc == first.doc
+
+
+def test_output_is_identical_with_and_without_the_cache(mini: Invoke) -> None:
+    for command in ("timeline", "resolutions", "bases", "casualties", "people", "summary"):
+        cold = mini(command, "--json").stdout
+        warm = mini(command, "--json").stdout
+        off = mini(command, "--json", "--no-cache").stdout
+        assert cold == warm == off, command
+
+
+def test_a_changed_file_is_read_again(invoke: Invoke, write: Write) -> None:
+    text = MINI.read_text(encoding="utf-8")
+    path = write(text)
+    args = ("timeline", "--json", "--no-bundled", "--facts", str(path))
+    assert "Attack on the Aguelhok camp" in invoke(*args).stdout
+    stat = path.stat()
+    # same size and same modification time: only the content tells them apart
+    path.write_text(
+        text.replace("Attack on the Aguelhok camp", "Attack on the Aguelhoc camp"), encoding="utf-8"
+    )
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    assert "Attack on the Aguelhoc camp" in invoke(*args).stdout
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]),
+        lambda p: p.write_bytes(b"\x00\xffgarbage"),
+        lambda p: p.write_text("[]"),
+        lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "format": 999})),
+        lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "tool": "0.0.0"})),
+        lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "doc": {"events": {}}})),
+    ],
+    ids=["truncated", "garbage", "not-an-object", "wrong-format", "wrong-version", "wrong-shape"],
+)
+def test_a_spoiled_cache_is_ignored_and_rebuilt(mini: Invoke, spoil: Callable[[Path], None]) -> None:
+    expected = mini("timeline", "--json").stdout
+    [entry] = cache_files()
+    spoil(entry)
+    result = mini("timeline", "--json")
+    assert result.exit_code == 0
+    assert result.stdout == expected
+    assert json.loads(entry.read_text())["format"] == load.CACHE_FORMAT
+
+
+def test_no_cache_writes_nothing(mini: Invoke) -> None:
+    assert mini("timeline", "--no-cache").exit_code == 0
+    assert mini("timeline", env={"MINUSMA_NO_CACHE": "1"}).exit_code == 0
+    assert cache_files() == []
+
+
+def test_an_unusable_cache_folder_is_not_an_error(mini: Invoke, tmp_path: Path) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x")
+    result = mini("timeline", "--json", env={"MINUSMA_CACHE_DIR": str(blocker / "cache")})
+    assert result.exit_code == 0
+    assert result.stderr == ""
+
+
+def test_the_default_cache_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("MINUSMA_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "minusma"
+
+
+def test_files_with_problems_are_not_cached(invoke: Invoke, write: Write) -> None:
+    path = write('[[events]]\nid = "x"\n')
+    assert invoke("timeline", "--facts", str(path)).exit_code == 3
+    assert all("events" not in f.read_text() or '"x"' not in f.read_text() for f in cache_files())
+
+
+def test_two_processes_filling_the_cache_at_once(tmp_path: Path) -> None:
+    """Racing writers leave one whole cache file (written to a temporary name, then renamed)."""
+    env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "race")}
+    code = f"from pathlib import Path; from minusma_cli.load import load_file; load_file(Path({str(MINI)!r}))"
+    for _ in range(3):
+        procs = [subprocess.Popen([sys.executable, "-c", code], env=env) for _ in range(4)]
+        assert [p.wait(timeout=60) for p in procs] == [0, 0, 0, 0]
+    entries = list((tmp_path / "race").iterdir())
+    assert len(entries) == 1
+    assert json.loads(entries[0].read_text())["format"] == load.CACHE_FORMAT

@@ -1,0 +1,87 @@
+"""A few real runs of the installed command: pipes, signals, a full disk, any folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINI, installed_minusma
+
+
+def run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "cache")}
+    return subprocess.run(
+        args, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60, check=False
+    )
+
+
+def test_installed_command_works_from_any_folder(tmp_path: Path) -> None:
+    result = run([installed_minusma(), "resolutions", "2100", "--json"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["adopted"] == "2013-04-25"
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    result = run([sys.executable, "-m", "minusma_cli", "--version"], tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("minusma ")
+
+
+@pytest.mark.parametrize("pipeline", ["{m} timeline | head -1", "{m} timeline --json | head -c 10"])
+def test_a_closed_pipe_ends_quietly(tmp_path: Path, pipeline: str) -> None:
+    command = "set -o pipefail; " + pipeline.format(m=installed_minusma())
+    result = run(["bash", "-c", command], tmp_path)
+    assert result.returncode == 0
+    assert result.stderr == ""
+
+
+def test_a_full_disk_is_a_message(tmp_path: Path) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "cache")}
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [installed_minusma(), "timeline", "--json"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 4
+    assert "cannot write the output" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Exception ignored" not in result.stderr
+
+
+def test_ctrl_c_exits_130_without_traceback(tmp_path: Path) -> None:
+    big = tmp_path / "big.toml"
+    text = MINI.read_text(encoding="utf-8")
+    events = "".join(
+        f'\n[[events]]\nid = "slow-{i}"\ndate = 2020-01-01\ncategory = "political"\ntitle = "t {i}"\n'
+        'sources = ["src-a"]\n'
+        for i in range(60_000)
+    )
+    big.write_text(text + events, encoding="utf-8")
+    env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.Popen(
+        [installed_minusma(), "timeline", "--no-bundled", "--facts", str(big)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    time.sleep(1.0)  # well inside the parse of 60,000 events
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert out == ""
