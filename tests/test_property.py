@@ -93,7 +93,7 @@ def test_generated_documents(text: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "gen.toml"
         path.write_text(text, encoding="utf-8")
-        base, problems = load_files([(path, "gen.toml")], use_cache=False)
+        _, problems = load_files([(path, "gen.toml")], use_cache=False)
         assert all(p.file == "gen.toml" for p in problems)
         check_cli(path)
 
