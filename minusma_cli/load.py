@@ -14,8 +14,6 @@ import json
 import os
 import re
 import sys
-import tempfile
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -231,6 +229,8 @@ def _cache_read(key: str) -> dict[str, Any] | None:
 
 def _cache_write(key: str, doc: dict[str, Any]) -> None:
     """Store a checked document; any failure only means no cache this time."""
+    import tempfile
+
     directory = cache_dir()
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -252,6 +252,8 @@ def _cache_write(key: str, doc: dict[str, Any]) -> None:
 
 
 def _parse(text: str, loaded: FactFile) -> dict[str, Any] | None:
+    import tomllib  # only on a cache miss: it costs more to import than the cache costs to read
+
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

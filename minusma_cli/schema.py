@@ -352,6 +352,7 @@ def _check_record(
         rule = spec.get(key)
         if rule is None:
             problems.append(RawProblem((*path, key), f"unknown field (expected: {', '.join(spec)})"))
+            del record[key]  # so that later checks only ever see fields of known shape
             continue
         try:
             record[key] = rule[0](record[key])
