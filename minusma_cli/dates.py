@@ -7,7 +7,6 @@ A partial date stands for its whole period: ``"2015"`` spans 2015-01-01 to
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import re
 
@@ -37,13 +36,19 @@ def parse_iso(text: str) -> str | None:
     return f"{year_s}-{month_s}-{day_s}"
 
 
+def _month_days(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
 def span(iso: str) -> tuple[str, str]:
     """First and last day covered by a (partial) ISO date."""
     if len(iso) == 10:
         return iso, iso
     if len(iso) == 7:
         year, month = int(iso[:4]), int(iso[5:7])
-        return f"{iso}-01", f"{iso}-{calendar.monthrange(year, month)[1]:02d}"
+        return f"{iso}-01", f"{iso}-{_month_days(year, month):02d}"
     return f"{iso}-01-01", f"{iso}-12-31"
 
 

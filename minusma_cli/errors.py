@@ -7,7 +7,7 @@ and turns it into a message on stderr and the exit code named here.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class ExitCode(enum.IntEnum):
@@ -22,8 +22,8 @@ class ExitCode(enum.IntEnum):
     INTERRUPTED = 130
 
 
-@dataclass(frozen=True)
-class Problem:
+# NamedTuple, not a dataclass: dataclasses compile code at import, which every run pays.
+class Problem(NamedTuple):
     """One thing wrong with a fact file: ``file:line: where: what``."""
 
     file: str

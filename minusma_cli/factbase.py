@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,19 +25,31 @@ KIND_OF = {
 }
 
 
-@dataclass
 class FactBase:
     """All loaded facts.  Records are plain dicts with ISO-string dates."""
 
-    mission: dict[str, Any] | None = None
-    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
-    places: dict[str, dict[str, Any]] = field(default_factory=dict)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    resolutions: list[dict[str, Any]] = field(default_factory=list)
-    bases: list[dict[str, Any]] = field(default_factory=list)
-    casualties: list[dict[str, Any]] = field(default_factory=list)
-    people: list[dict[str, Any]] = field(default_factory=list)
-    files: list[FactFile] = field(default_factory=list)
+    def __init__(
+        self,
+        files: list[FactFile] | None = None,
+        *,
+        mission: dict[str, Any] | None = None,
+        sources: dict[str, dict[str, Any]] | None = None,
+        places: dict[str, dict[str, Any]] | None = None,
+        events: list[dict[str, Any]] | None = None,
+        resolutions: list[dict[str, Any]] | None = None,
+        bases: list[dict[str, Any]] | None = None,
+        casualties: list[dict[str, Any]] | None = None,
+        people: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.mission = mission
+        self.sources = sources if sources is not None else {}
+        self.places = places if places is not None else {}
+        self.events = events if events is not None else []
+        self.resolutions = resolutions if resolutions is not None else []
+        self.bases = bases if bases is not None else []
+        self.casualties = casualties if casualties is not None else []
+        self.people = people if people is not None else []
+        self.files = files if files is not None else []
 
     def section(self, name: str) -> list[dict[str, Any]]:
         records: list[dict[str, Any]] = getattr(self, name)

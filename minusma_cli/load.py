@@ -9,12 +9,10 @@ ignored and rebuilt.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -129,15 +127,15 @@ class LineIndex:
         return start
 
 
-@dataclass
 class FactFile:
     """One loaded fact file: its checked document and what was wrong with it."""
 
-    path: Path
-    display: str
-    doc: dict[str, Any] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    _index: LineIndex | None = None
+    def __init__(self, path: Path, display: str) -> None:
+        self.path = path
+        self.display = display
+        self.doc: dict[str, Any] = {}
+        self.problems: list[Problem] = []
+        self._index: LineIndex | None = None
 
     def line_of(self, path: tuple[str | int, ...]) -> int | None:
         if self._index is None:
@@ -201,7 +199,12 @@ def _decode(data: bytes) -> str:
 
 
 def _cache_key(data: bytes) -> str:
-    digest = hashlib.blake2b(data, digest_size=20)
+    # _blake2 directly: importing hashlib also loads OpenSSL, about 3 ms of every run
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - CPython always builds _blake2
+        from hashlib import blake2b
+    digest = blake2b(data, digest_size=20)
     digest.update(f"\0{CACHE_FORMAT}\0{__version__}".encode())
     return digest.hexdigest()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from minusma_cli.dates import overlaps, period_overlaps, sort_key, span, today
@@ -99,14 +98,14 @@ COMMAND_OF_KIND = {
 }
 
 
-@dataclass
 class Result:
     """What a command answers: a kind of row, its keys, and the rows."""
 
-    command: str
-    keys: tuple[str, ...]
-    rows: list[Row] = field(default_factory=list)
-    title: str = ""
+    def __init__(self, command: str, keys: tuple[str, ...], rows: list[Row], title: str = "") -> None:
+        self.command = command
+        self.keys = keys
+        self.rows = rows
+        self.title = title
 
 
 def fold(text: str) -> str:

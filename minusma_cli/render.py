@@ -9,13 +9,11 @@ data is never interpreted.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from minusma_cli.errors import UsageError
 from minusma_cli.query import Result, Row
@@ -140,6 +138,8 @@ def flatten(row: Row, keys: Sequence[str]) -> dict[str, str]:
 
 
 def write_csv(rows: Iterable[Row], keys: Sequence[str], out: IO[str]) -> None:
+    import csv
+
     header = flatten({}, keys)
     writer = csv.DictWriter(out, fieldnames=list(header), lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
@@ -150,8 +150,7 @@ def write_csv(rows: Iterable[Row], keys: Sequence[str], out: IO[str]) -> None:
 # --- human views: columns, cells and source notes -----------------------------------
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     header: str
     key: str
     numeric: bool = False
@@ -293,16 +292,24 @@ class Notes:
         ]
 
 
-@dataclass
 class Grid:
     """A table as text cells: what every human view draws."""
 
-    title: str
-    headers: list[str]
-    numeric: list[bool]
-    rows: list[list[str]]
-    notes: list[str]
-    vertical: bool = False
+    def __init__(
+        self,
+        title: str,
+        headers: list[str],
+        numeric: list[bool],
+        rows: list[list[str]],
+        notes: list[str],
+        vertical: bool = False,
+    ) -> None:
+        self.title = title
+        self.headers = headers
+        self.numeric = numeric
+        self.rows = rows
+        self.notes = notes
+        self.vertical = vertical
 
 
 def grid(result: Result, fields: Sequence[str] | None) -> Grid:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from minusma_cli.dates import parse_iso, span
 
@@ -48,8 +47,7 @@ ROLES = (
 )
 
 
-@dataclass(frozen=True)
-class RawProblem:
+class RawProblem(NamedTuple):
     """A problem before its line is known: ``path`` is (section, key or index, field...)."""
 
     path: tuple[str | int, ...]
