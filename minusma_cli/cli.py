@@ -4,6 +4,7 @@ Every error is caught once, in :class:`MinusmaGroup.main`, shown as a message on
 stderr and turned into one of the exit codes in :class:`ExitCode`.
 """
 
+import copy
 import enum
 import errno
 import functools
@@ -267,7 +268,7 @@ def data_command(name: str | None = None) -> Callable[[Callable[..., None]], Cal
 
         wrapper.__signature__ = signature.replace(parameters=[*own, *shared])  # type: ignore[attr-defined]
         wrapper.__annotations__ = {p.name: p.annotation for p in [*own, *shared]}
-        app.command(name)(wrapper)
+        app.command(name or func.__name__)(wrapper)
         return wrapper
 
     return decorate
@@ -419,7 +420,7 @@ def summary(
     out.emit(query.summary(facts, on=on))
 
 
-@app.command()
+@app.command("validate")
 def validate(
     paths: Annotated[
         list[Path] | None, typer.Argument(metavar="[PATH]...", help="Fact files to check.")
@@ -437,10 +438,27 @@ def validate(
     _say(f"ok: {len(base.files)} file(s), {len(base.sources)} sources, {len(base.places)} places, {counts}")
 
 
+def _lean(argv: list[str]) -> typer.Typer:
+    """The app with only the command about to run, when that is clear from argv.
+
+    Typer builds every parameter of every command before running one; building
+    just the one asked for saves a few milliseconds of each run (and of each
+    TAB of shell completion).  Anything unclear gets the whole app.
+    """
+    name = next((a for a in argv if not a.startswith("-")), None)
+    chosen = [c for c in app.registered_commands if c.name == name]
+    if not chosen:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands = chosen
+    return lean
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
-    command = typer.main.get_command(app)
-    code: int = command.main(argv, prog_name="minusma", standalone_mode=False)
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = typer.main.get_command(_lean(args))
+    code: int = command.main(args, prog_name="minusma", standalone_mode=False)
     return code
 
 

@@ -250,8 +250,17 @@ def _cache_write(key: str, doc: dict[str, Any]) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        _prune(directory, keep=directory / f"{key}.json")
     except (OSError, ValueError):
         return
+
+
+def _prune(directory: Path, *, keep: Path, most: int = 32) -> None:
+    """Drop the oldest entries beyond ``most``, so edited files do not pile up for ever."""
+    entries = sorted(directory.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[most:]:
+        if old != keep:
+            old.unlink(missing_ok=True)
 
 
 def _parse(text: str, loaded: FactFile) -> dict[str, Any] | None:

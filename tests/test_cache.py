@@ -116,3 +116,10 @@ def test_two_processes_filling_the_cache_at_once(tmp_path: Path) -> None:
     entries = list((tmp_path / "race").iterdir())
     assert len(entries) == 1
     assert json.loads(entries[0].read_text())["format"] == load.CACHE_FORMAT
+
+
+def test_old_entries_are_pruned(write: Write) -> None:
+    text = MINI.read_text(encoding="utf-8")
+    for i in range(40):
+        load_file(write(text + f"\n# edit {i}\n", f"f{i}.toml"))
+    assert len(cache_files()) == 32
