@@ -1,0 +1,36 @@
+"""The README documents every option the CLI offers, and its two first commands stay first."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import typer
+
+from minusma_cli.cli import app
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_option_of_every_command_is_documented() -> None:
+    group = typer.main.get_command(app)
+    missing = []
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        assert f"`{name}" in README, f"command {name} is not in the README"
+        for param in command.params:
+            for opt in param.opts:
+                if opt.startswith("--") and opt not in ("--help",) and f"`{opt}" not in README:
+                    missing.append(f"{name} {opt}")
+    assert missing == []
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    block = re.search(r"```sh\n(.*?)```", README, re.S)
+    assert block is not None
+    lines = [line for line in block.group(1).splitlines() if line.strip()]
+    assert lines == [
+        "python3 -m pip install . && minusma timeline",
+        "python3 -m pip install '.[test]' && python3 -m pytest",
+    ]
+    ci = (Path(__file__).parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert lines[1] in ci
