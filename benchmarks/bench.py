@@ -7,9 +7,10 @@ Stdlib only.  Run it with the interpreter of the environment minusma is installe
 
 Every ratio is measured over alternating runs (the tool, then the reference, again and
 again) in this one process, with the same environment for both, and reported as the
-median, min and max of the per-pair ratios.  Each child is started with ``Popen`` and
-reaped with ``os.wait4``, which gives its wall time (``time.perf_counter`` around the
-whole spawn-to-reap) and its own peak memory (``ru_maxrss``).
+median, min and max of the per-pair ratios.  A time is ``time.perf_counter`` around the
+whole life of the child, from spawn to reaping, with its stdout read from a pipe.  Peak
+memory is the child's own ``ru_maxrss``, reported by a small wrapper process (see
+``PEAK_WRAPPER``).  Generated files go to a temporary folder, or to ``--out DIR``.
 """
 
 from __future__ import annotations
@@ -198,14 +199,16 @@ def generate(path: Path, events: int, *, seed: int = SEED) -> int:
 @dataclass
 class Run:
     seconds: float
-    maxrss_kb: int
     code: int
     stdout: bytes
     stderr: bytes
 
 
 def run(cmd: Sequence[str], env: dict[str, str], *, capture: bool = True) -> Run:
-    """Run one child; stdout goes to a pipe (kept when ``capture``), stderr to a file."""
+    """Run one child; stdout goes to a pipe (kept when ``capture``), stderr to a file.
+
+    The time is taken from just before the spawn to the reaping of the child.
+    """
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -218,13 +221,37 @@ def run(cmd: Sequence[str], env: dict[str, str], *, capture: bool = True) -> Run
             out = b""
             while proc.stdout.read(1 << 16):
                 pass
-        _, status, usage = os.wait4(proc.pid, 0)
+        code = proc.wait()
         seconds = time.perf_counter() - start
         proc.stdout.close()
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         err.seek(0)
         stderr = err.read()
-    return Run(seconds, int(usage.ru_maxrss), proc.returncode, out, stderr)
+    return Run(seconds, code, out, stderr)
+
+
+# The peak memory of a child cannot be read from this process: on Linux a child's ru_maxrss
+# starts from the high-water mark of the process that spawned it (the figure survives exec),
+# and this one holds large generated files and outputs.  So a small wrapper spawns the
+# command and reports the peak of its own child (which starts from the wrapper's ~10 MB).
+PEAK_WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(code)\n"
+)
+
+
+def peak_kb(python: str, cmd: Sequence[str], env: dict[str, str]) -> int:
+    """Peak resident memory (KiB) of ``cmd`` alone, measured by a wrapper process."""
+    return int(checked([python, "-c", PEAK_WRAPPER, *cmd], env).stdout)
+
+
+def cold_peak(python: str, cmd: Sequence[str], env: dict[str, str], cache: Path) -> int:
+    """Peak memory of ``cmd`` with an empty cache folder."""
+    try:
+        return peak_kb(python, cmd, {**env, "MINUSMA_CACHE_DIR": str(cache)})
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 def checked(cmd: Sequence[str], env: dict[str, str], *, capture: bool = True) -> Run:
@@ -261,9 +288,6 @@ class Pairs:
 
     def ratios(self) -> Stats:
         return Stats([t.seconds / r.seconds for t, r in zip(self.tool, self.ref, strict=True)])
-
-    def mem_ratios(self) -> Stats:
-        return Stats([t.maxrss_kb / r.maxrss_kb for t, r in zip(self.tool, self.ref, strict=True)])
 
 
 def progress(text: str) -> None:
@@ -385,6 +409,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--large-pairs", type=int, default=5, help="pairs for the large-file figures (>= 3)")
     parser.add_argument("--quick", action="store_true", help="smoke test: small files, few runs")
     parser.add_argument("--out", type=Path, help="keep generated files here (e.g. benchmarks/out)")
+    parser.add_argument(
+        "--env-as-is",
+        action="store_true",
+        help="keep the environment's bytecode settings (by default bytecode is compiled once into a "
+        "private PYTHONPYCACHEPREFIX, as after a pip install)",
+    )
     args = parser.parse_args(argv)
 
     minusma: str = args.minusma
@@ -395,6 +425,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quick:
         pairs, large_pairs, sizes = min(pairs, 5), min(large_pairs, 2), (500, 5_000, 10_000)
     small, big, bigger = sizes
+    if pairs < 1 or large_pairs < 1:
+        parser.error("--pairs and --large-pairs must be at least 1")
+    if not args.quick and (pairs < 15 or large_pairs < 3):
+        print(
+            "bench: warning: issue 4 asks for >= 15 start-up pairs and >= 3 large-file pairs", file=sys.stderr
+        )
 
     with tempfile.TemporaryDirectory(prefix="minusma-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -405,6 +441,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         env["MINUSMA_CACHE_DIR"] = str(warm_cache)
         env.pop("NO_COLOR", None)
         env.pop("FORCE_COLOR", None)
+        # An editable install run with PYTHONDONTWRITEBYTECODE=1 recompiles the tool's own
+        # modules on every run, while the reference's (typer's) bytecode was written by pip:
+        # not a fair comparison, and not what an installed user runs.  Both sides get the same
+        # private bytecode cache instead, filled by the warm-up runs.
+        bytecode = (
+            f"environment as is (PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r})"
+        )
+        if not args.env_as_is:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+            bytecode = "compiled once into a private PYTHONPYCACHEPREFIX (as installed); --env-as-is to skip"
 
         print(
             "minusma benchmark (issue 4)"
@@ -415,6 +462,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  python:  {versions(python, env)}")
         print(f"  tool:    {minusma}")
         print(f"  ref:     {python}")
+        print(f"  bytecode: {bytecode}")
         print()
 
         files: dict[int, Path] = {}
@@ -519,17 +567,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print()
 
         # 5. peak memory of the cold run
-        print(f"5. Peak memory (max RSS of the child), cold {big:,}-event run vs bare tomllib.load")
-        mem = p4c.mem_ratios()
-        tool_kb = statistics.median(r.maxrss_kb for r in p4c.tool)
-        ref_kb = statistics.median(r.maxrss_kb for r in p4c.ref)
-        warm_kb = statistics.median(r.maxrss_kb for r in p4w.tool)
+        print(f"5. Peak memory (max RSS, own process), cold {big:,}-event run vs bare tomllib.load")
+        mem_tool: list[int] = []
+        mem_ref: list[int] = []
+        for i in range(large_pairs):
+            mem_tool.append(cold_peak(python, timeline, env, tmp / f"mem-{i}"))
+            mem_ref.append(peak_kb(python, bare, env))
+            progress(f"memory: pair {i + 1}/{large_pairs}")
+        progress("")
+        warm_kb = peak_kb(python, timeline, env)
         report.ratio(
             "peak memory, empty cache",
-            mem,
+            Stats([t / r for t, r in zip(mem_tool, mem_ref, strict=True)]),
             2.0,
-            f"tool {mb(tool_kb)}; tomllib.load {mb(ref_kb)}; (warm-cache tool: {mb(warm_kb)})",
+            f"tool median {mb(statistics.median(mem_tool))}; tomllib.load median "
+            f"{mb(statistics.median(mem_ref))}; (warm-cache tool: {mb(warm_kb)})",
         )
+        for n in (small, bigger):
+            cmd = [minusma, "timeline", "--facts", str(files[n]), "--since", "2020", "--json"]
+            cold_kb = cold_peak(python, cmd, env, tmp / f"mem-{n}")
+            print(f"  info  {n:,} events, empty cache: tool {mb(cold_kb)}")
         print()
 
         # 6. scaling, cold cache
@@ -545,8 +602,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress(f"scaling: round {i + 1}/{large_pairs}")
         progress("")
         for n in sizes:
-            peak = mb(statistics.median(r.maxrss_kb for r in runs[n]))
-            print(f"        {n:>7,} events: {times(runs[n])}, peak {peak}")
+            print(f"        {n:>7,} events: {times(runs[n])}")
         scale = Stats([b.seconds / s.seconds for s, b in zip(runs[small], runs[big], strict=True)])
         report.ratio(f"{small:,} -> {big:,} events", scale, 11.0, f"{big // small}x the events")
         scale2 = Stats([b.seconds / s.seconds for s, b in zip(runs[small], runs[bigger], strict=True)])
