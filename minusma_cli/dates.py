@@ -70,10 +70,15 @@ def overlaps(iso: str | None, since: str | None, until: str | None) -> bool:
 
 
 def period_overlaps(first: str | None, last: str | None, since: str | None, until: str | None) -> bool:
-    """Whether [first, last] meets [since, until]; an unknown end is open, all inclusive."""
-    if since is not None and last is not None and span(last)[1] < span(since)[0]:
+    """Whether [first, last] meets [since, until]; an unknown end is open, all inclusive.
+
+    Compares ISO strings directly: a partial date ``p`` starts after day ``d``
+    exactly when ``p > d``, and ends on or after ``d`` exactly when
+    ``p + "~" >= d`` ("~" sorts after every digit and "-").
+    """
+    if since is not None and last is not None and last + "~" < span(since)[0]:
         return False
-    return not (until is not None and first is not None and span(first)[0] > span(until)[1])
+    return not (until is not None and first is not None and first > span(until)[1])
 
 
 def today() -> str:

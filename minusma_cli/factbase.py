@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from minusma_cli.errors import FactsError, Problem
-from minusma_cli.load import FactFile, bundled_path, load_file
+from minusma_cli.load import FactFile, bundled_path, cache_key, cache_read, cache_write, parse_file, read_file
 from minusma_cli.schema import LISTS
 
 #: the record kind (``type`` in search output) of each list section
@@ -92,34 +92,43 @@ def layer(files: list[FactFile]) -> tuple[FactBase, list[Problem]]:
     """Layer checked files into one fact base; return it with every cross-file problem."""
     base = FactBase(files=files)
     problems: list[Problem] = [p for f in files for p in f.problems]
-    origin: dict[tuple[str, str], tuple[FactFile, tuple[str | int, ...]]] = {}
+    # id -> the file that defined it first (the place in that file is looked up
+    # only when a duplicate needs reporting: most runs have none)
+    first_file: dict[tuple[str, str], FactFile] = {}
+    first_record: dict[str, FactFile] = {}
 
-    def claim(namespace: str, key: str, loaded: FactFile, path: tuple[str | int, ...]) -> bool:
-        first = origin.get((namespace, key))
-        if first is None:
-            origin[(namespace, key)] = (loaded, path)
-            return True
-        problems.append(loaded.problem(path, f"duplicate id {key!r} (first defined at {_where(*first)})"))
-        return False
+    def duplicate(loaded: FactFile, path: tuple[str | int, ...], key: str, first: FactFile) -> None:
+        where = _where(first, _path_of(first, path[0], key))
+        problems.append(loaded.problem(path, f"duplicate id {key!r} (first defined at {where})"))
 
     for loaded in files:
         doc = loaded.doc
         mission = doc.get("mission")
-        if isinstance(mission, dict) and claim("mission", "mission", loaded, ("mission",)):
-            base.mission = mission
+        if isinstance(mission, dict):
+            if base.mission is None:
+                base.mission = mission
+                first_file["mission", "mission"] = loaded
+            else:
+                duplicate(loaded, ("mission",), "mission", first_file["mission", "mission"])
         for name in ("sources", "places"):
             table = getattr(base, name)
             for key, entry in doc.get(name, {}).items():
-                if claim(name, key, loaded, (name, key)):
+                if key in table:
+                    duplicate(loaded, (name, key), key, first_file[name, key])
+                else:
                     table[key] = entry
+                    first_file[name, key] = loaded
         for name in LISTS:
             target = base.section(name)
-            for index, record in enumerate(doc.get(name, [])):
+            for index, record in enumerate(doc.get(name, ())):
                 if not isinstance(record, dict):
                     continue
                 rid = record.get("id")
-                if isinstance(rid, str) and not claim("record", rid, loaded, (name, index, "id")):
-                    continue
+                if isinstance(rid, str):
+                    if rid in first_record:
+                        duplicate(loaded, (name, index, "id"), rid, first_record[rid])
+                        continue
+                    first_record[rid] = loaded
                 target.append(record)
 
     for loaded in files:
@@ -129,39 +138,86 @@ def layer(files: list[FactFile]) -> tuple[FactBase, list[Problem]]:
     return base, problems
 
 
-def _dangling(loaded: FactFile, base: FactBase) -> Iterator[Problem]:
+def _path_of(loaded: FactFile, section: str | int, key: str) -> tuple[str | int, ...]:
+    """Where id ``key`` first stands in a file, as a problem path."""
+    if section in ("mission", "sources", "places"):
+        return (str(section),) if section == "mission" else (str(section), key)
+    for name in LISTS:
+        for index, record in enumerate(loaded.doc.get(name, ())):
+            if isinstance(record, dict) and record.get("id") == key:
+                return (name, index, "id")
+    return (str(section),)
+
+
+def _dangling(loaded: FactFile, base: FactBase) -> list[Problem]:
     """References from this file to sources or places that no loaded file defines."""
     sources, places = base.sources, base.places
     doc = loaded.doc
-
-    def check_sources(record: dict[str, Any], path: tuple[str | int, ...]) -> Iterator[Problem]:
-        for sid in record.get("sources") or ():
-            if sid not in sources:
-                yield loaded.problem((*path, "sources"), f"unknown source id {sid!r}")
-
+    found: list[Problem] = []
+    owners: list[tuple[tuple[str | int, ...], dict[str, Any]]] = []
     mission = doc.get("mission")
     if isinstance(mission, dict):
-        yield from check_sources(mission, ("mission",))
-    for key, place in doc.get("places", {}).items():
-        yield from check_sources(place, ("places", key))
+        owners.append((("mission",), mission))
+    owners.extend((("places", key), place) for key, place in doc.get("places", {}).items())
+    for path, record in owners:
+        for sid in record.get("sources") or ():
+            if sid not in sources:
+                found.append(loaded.problem((*path, "sources"), f"unknown source id {sid!r}"))
     for name in LISTS:
-        for index, record in enumerate(doc.get(name, [])):
+        for index, record in enumerate(doc.get(name, ())):
             if not isinstance(record, dict):
                 continue
-            path: tuple[str | int, ...] = (name, index)
-            yield from check_sources(record, path)
-            for pid in record.get("places") or ():
-                if pid not in places:
-                    yield loaded.problem((*path, "places"), f"unknown place id {pid!r}")
+            # the common case, all references known, costs two set checks and no allocation
+            cited = record.get("sources") or ()
+            at = record.get("places") or ()
             pid = record.get("place")
+            if (
+                all(sid in sources for sid in cited)
+                and all(p in places for p in at)
+                and (not isinstance(pid, str) or pid in places)
+            ):
+                continue
+            found.extend(
+                loaded.problem((name, index, "sources"), f"unknown source id {sid!r}")
+                for sid in cited
+                if sid not in sources
+            )
+            found.extend(
+                loaded.problem((name, index, "places"), f"unknown place id {p!r}")
+                for p in at
+                if p not in places
+            )
             if isinstance(pid, str) and pid not in places:
-                yield loaded.problem((*path, "place"), f"unknown place id {pid!r}")
+                found.append(loaded.problem((name, index, "place"), f"unknown place id {pid!r}"))
+    return found
+
+
+SECTIONS = ("mission", "sources", "places", *LISTS)
 
 
 def load_files(paths: list[tuple[Path, str]], *, use_cache: bool = True) -> tuple[FactBase, list[Problem]]:
-    """Load and layer files, returning the problems instead of raising them."""
-    files = [load_file(path, display=display, use_cache=use_cache) for path, display in paths]
-    return layer(files)
+    """Load and layer files, returning the problems instead of raising them.
+
+    The cache holds the layered and cross-checked result for these exact file
+    contents, so a warm run reads one JSON file and skips the TOML parser, the
+    schema checks and the checks across files.
+    """
+    read = [read_file(path, display) for path, display in paths]
+    files = [loaded for loaded, _ in read]
+    contents = [data for _, data in read]
+    key = ""
+    if use_cache and all(data is not None for data in contents):
+        key = cache_key([data for data in contents if data is not None])
+        cached = cache_read(key)
+        if cached is not None:
+            return FactBase(files, **{name: cached.get(name) for name in SECTIONS}), []
+    for loaded, data in read:
+        if data is not None:
+            parse_file(loaded, data)
+    base, problems = layer(files)
+    if key and not problems:
+        cache_write(key, {name: getattr(base, name) for name in SECTIONS})
+    return base, problems
 
 
 def load_factbase(extra: Iterable[Path] = (), *, use_cache: bool = True, bundled: bool = True) -> FactBase:

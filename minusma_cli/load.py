@@ -198,18 +198,22 @@ def _decode(data: bytes) -> str:
         ) from None
 
 
-def _cache_key(data: bytes) -> str:
+def cache_key(contents: list[bytes]) -> str:
+    """A key for these exact file contents, in this order, read by this version."""
     # _blake2 directly: importing hashlib also loads OpenSSL, about 3 ms of every run
     try:
         from _blake2 import blake2b
     except ImportError:  # pragma: no cover - CPython always builds _blake2
         from hashlib import blake2b
-    digest = blake2b(data, digest_size=20)
-    digest.update(f"\0{CACHE_FORMAT}\0{__version__}".encode())
+    digest = blake2b(f"{CACHE_FORMAT}\0{__version__}\0{len(contents)}".encode(), digest_size=20)
+    for data in contents:
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(blake2b(data, digest_size=20).digest())
     return digest.hexdigest()
 
 
-def _cache_read(key: str) -> dict[str, Any] | None:
+def cache_read(key: str) -> dict[str, Any] | None:
+    """The cached sections for ``key``, or None when absent, unreadable, stale or malformed."""
     try:
         raw = (cache_dir() / f"{key}.json").read_bytes()
         entry = json.loads(raw)
@@ -220,27 +224,30 @@ def _cache_read(key: str) -> dict[str, Any] | None:
         or entry.get("format") != CACHE_FORMAT
         or entry.get("tool") != __version__
         or entry.get("key") != key
-        or not isinstance(entry.get("doc"), dict)
+        or not isinstance(entry.get("facts"), dict)
     ):
         return None
-    doc: dict[str, Any] = entry["doc"]
+    facts: dict[str, Any] = entry["facts"]
     for section in LISTS:
-        if not isinstance(doc.get(section, []), list):
+        if not isinstance(facts.get(section), list):
             return None
-    return doc
+    if not (isinstance(facts.get("sources"), dict) and isinstance(facts.get("places"), dict)):
+        return None
+    return facts
 
 
-def _cache_write(key: str, doc: dict[str, Any]) -> None:
-    """Store a checked document; any failure only means no cache this time."""
+def cache_write(key: str, facts: dict[str, Any]) -> None:
+    """Store checked facts under ``key``; any failure only means no cache this time."""
     import tempfile
 
     directory = cache_dir()
     try:
         directory.mkdir(parents=True, exist_ok=True)
         payload = json.dumps(
-            {"format": CACHE_FORMAT, "tool": __version__, "key": key, "doc": doc},
+            {"format": CACHE_FORMAT, "tool": __version__, "key": key, "facts": facts},
             ensure_ascii=False,
             separators=(",", ":"),
+            check_circular=False,
         ).encode()
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
         try:
@@ -284,31 +291,38 @@ def _parse(text: str, loaded: FactFile) -> dict[str, Any] | None:
     return doc
 
 
-def load_file(path: Path, *, display: str | None = None, use_cache: bool = True) -> FactFile:
-    """Read, parse and check one fact file; problems are collected, never raised."""
+def read_file(path: Path, display: str | None = None) -> tuple[FactFile, bytes | None]:
+    """Read one fact file's bytes; a file that cannot be read gets its problem instead."""
     loaded = FactFile(path=path, display=display if display is not None else str(path))
     try:
-        data = _read_bytes(path)
+        return loaded, _read_bytes(path)
+    except ValueError as exc:
+        loaded.problems.append(Problem(loaded.display, None, "", str(exc)))
+        return loaded, None
+
+
+def parse_file(loaded: FactFile, data: bytes) -> None:
+    """Decode, parse and check a file's bytes into ``loaded.doc``; problems are collected."""
+    try:
         text = _decode(data)
     except ValueError as exc:
         loaded.problems.append(Problem(loaded.display, None, "", str(exc)))
-        return loaded
-    key = _cache_key(data) if use_cache else ""
-    if use_cache:
-        cached = _cache_read(key)
-        if cached is not None:
-            loaded.doc = cached
-            return loaded
+        return
     doc = _parse(text, loaded)
     if doc is None:
-        return loaded
+        return
     raw = check_document(doc)
     loaded.doc = doc
     if raw:
         loaded._index = LineIndex(text)
         loaded.problems.extend(_locate(loaded, raw))
-    elif use_cache:
-        _cache_write(key, doc)
+
+
+def load_file(path: Path, *, display: str | None = None) -> FactFile:
+    """Read, parse and check one fact file, without the cache."""
+    loaded, data = read_file(path, display)
+    if data is not None:
+        parse_file(loaded, data)
     return loaded
 
 

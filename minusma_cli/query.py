@@ -120,18 +120,23 @@ class Rows:
     def __init__(self, facts: FactBase) -> None:
         self.facts = facts
         self._sources: dict[str, Row] = {}
+        self._cited: dict[tuple[str, ...], list[Row]] = {}
         self._places: dict[str, Row] = {}
 
     def sources(self, ids: Iterable[str]) -> list[Row]:
-        out = []
-        for sid in ids:
-            row = self._sources.get(sid)
-            if row is None:
-                src = self.facts.sources.get(sid, {})
-                row = {"id": sid, **{k: src.get(k) for k in SOURCE_KEYS[1:]}}
-                self._sources[sid] = row
-            out.append(row)
-        return out
+        """The source objects for these ids; records citing the same ids share one list."""
+        wanted = tuple(ids)
+        cited = self._cited.get(wanted)
+        if cited is None:
+            cited = self._cited[wanted] = [self._source(sid) for sid in wanted]
+        return cited
+
+    def _source(self, sid: str) -> Row:
+        row = self._sources.get(sid)
+        if row is None:
+            src = self.facts.sources.get(sid, {})
+            row = self._sources[sid] = {"id": sid, **{k: src.get(k) for k in SOURCE_KEYS[1:]}}
+        return row
 
     def place(self, pid: str) -> Row:
         row = self._places.get(pid)
@@ -264,15 +269,15 @@ def timeline(
     cats = set(categories)
     pids = match_places(facts, place) if place else None
     rows = Rows(facts)
+    # the bounds as days, once, rather than for each of (possibly) many events
+    lo = span(since)[0] if since else None
+    hi = span(until)[1] if until else None
     selected = [
         e
         for e in facts.events
         if (not cats or e["category"] in cats)
         and (pids is None or not pids.isdisjoint(e.get("places") or ()))
-        and (
-            (since is None and until is None)
-            or period_overlaps(e["date"], e.get("end") or e["date"], since, until)
-        )
+        and ((lo is None and hi is None) or period_overlaps(e["date"], e.get("end") or e["date"], lo, hi))
     ]
     selected.sort(key=lambda e: (sort_key(e["date"]), e["id"]))
     return Result("timeline", KEYS["timeline"], [rows.event(e) for e in selected], "Timeline")

@@ -86,7 +86,7 @@ def _type_name(value: object) -> str:
 def text(value: Any) -> str:
     if not isinstance(value, str):
         raise Invalid(f"expected a string, got {_type_name(value)}")
-    if not value.strip():
+    if not value or value.isspace():
         raise Invalid("must not be empty")
     if len(value) > MAX_STRING:
         raise Invalid(f"too long ({len(value):,} characters; the limit is {MAX_STRING:,})")
@@ -94,10 +94,10 @@ def text(value: Any) -> str:
 
 
 def slug(value: Any) -> str:
+    if isinstance(value, str) and len(value) <= MAX_STRING and ID_RE.fullmatch(value):
+        return value
     text(value)
-    if not ID_RE.fullmatch(value):
-        raise Invalid(f"{value!r} is not an id (lowercase letters, digits and '-')")
-    return str(value)
+    raise Invalid(f"{value!r} is not an id (lowercase letters, digits and '-')")
 
 
 def count(value: Any) -> int:
@@ -341,25 +341,38 @@ ORDERED: dict[str, tuple[str, str]] = {
 }
 
 
+#: per spec, its checks and its required fields, worked out once
+_COMPILED: dict[int, tuple[dict[str, Check], frozenset[str], str]] = {}
+
+
+def _compiled(spec: Spec) -> tuple[dict[str, Check], frozenset[str], str]:
+    found = _COMPILED.get(id(spec))
+    if found is None:
+        checks = {key: rule for key, (rule, _) in spec.items()}
+        required = frozenset(key for key, (_, needed) in spec.items() if needed)
+        found = _COMPILED[id(spec)] = (checks, required, ", ".join(spec))
+    return found
+
+
 def _check_record(
     record: dict[str, Any], spec: Spec, path: tuple[str | int, ...], problems: list[RawProblem]
 ) -> None:
     """Check one record against its spec, converting values in place."""
-    given = set(record)
-    for key in list(record):
-        rule = spec.get(key)
+    checks, required, names = _compiled(spec)
+    missing = required.difference(record)
+    for key, value in list(record.items()):
+        rule = checks.get(key)
         if rule is None:
-            problems.append(RawProblem((*path, key), f"unknown field (expected: {', '.join(spec)})"))
+            problems.append(RawProblem((*path, key), f"unknown field (expected: {names})"))
             del record[key]  # so that later checks only ever see fields of known shape
             continue
         try:
-            record[key] = rule[0](record[key])
+            record[key] = rule(value)
         except Invalid as exc:
             problems.append(RawProblem((*path, key), str(exc)))
             del record[key]
-    for key, (_, required) in spec.items():
-        if required and key not in given:
-            problems.append(RawProblem((*path, key), "missing (required)"))
+    for key in sorted(missing, key=list(spec).index):
+        problems.append(RawProblem((*path, key), "missing (required)"))
 
 
 def _period_overlaps_order(record: dict[str, Any], first: str, last: str) -> bool:

@@ -185,7 +185,7 @@ def test_layering_adds_records_and_env_path_list(invoke: Invoke, write: Write) -
 def test_problem_lines_name_file_line_and_field() -> None:
     files, problems = load_files([(MINI, "mini.toml")], use_cache=False)
     assert problems == []
-    loaded = load_file(MINI, use_cache=False)
+    loaded = load_file(MINI)
     assert loaded.line_of(("events", 2, "killed")) == 64
     assert loaded.line_of(("sources", "src-b", "url")) == 24
     assert loaded.line_of(("mission", "withdrawn")) == 10

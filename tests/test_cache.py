@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from minusma_cli import load
-from minusma_cli.load import cache_dir, load_file
+from minusma_cli.factbase import SECTIONS, load_files
+from minusma_cli.load import cache_dir
 from tests.conftest import MINI, Invoke
 
 Write = Callable[..., Path]
@@ -23,16 +24,18 @@ def cache_files() -> list[Path]:
     return sorted(directory.glob("*.json")) if directory.exists() else []
 
 
-def test_a_clean_file_is_cached_and_served_from_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    first = load_file(MINI)
+def test_clean_files_are_cached_and_served_from_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    first, problems = load_files([(MINI, "mini.toml")])
+    assert problems == []
     assert len(cache_files()) == 1
 
     def no_parser(_text: str, _loaded: object) -> None:
         raise AssertionError("the TOML parser ran although the cache was warm")
 
     monkeypatch.setattr(load, "_parse", no_parser)
-    second = load_file(MINI)
-    assert second.doc == first.doc
+    second, _ = load_files([(MINI, "mini.toml")])
+    for name in SECTIONS:
+        assert getattr(second, name) == getattr(first, name), name
 
 
 def test_output_is_identical_with_and_without_the_cache(mini: Invoke) -> None:
@@ -66,7 +69,7 @@ def test_a_changed_file_is_read_again(invoke: Invoke, write: Write) -> None:
         lambda p: p.write_text("[]"),
         lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "format": 999})),
         lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "tool": "0.0.0"})),
-        lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "doc": {"events": {}}})),
+        lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "facts": {"events": {}}})),
     ],
     ids=["truncated", "garbage", "not-an-object", "wrong-format", "wrong-version", "wrong-shape"],
 )
@@ -109,7 +112,10 @@ def test_files_with_problems_are_not_cached(invoke: Invoke, write: Write) -> Non
 def test_two_processes_filling_the_cache_at_once(tmp_path: Path) -> None:
     """Racing writers leave one whole cache file (written to a temporary name, then renamed)."""
     env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "race")}
-    code = f"from pathlib import Path; from minusma_cli.load import load_file; load_file(Path({str(MINI)!r}))"
+    code = (
+        "from pathlib import Path; from minusma_cli.factbase import load_files; "
+        f"load_files([(Path({str(MINI)!r}), 'mini')])"
+    )
     for _ in range(3):
         procs = [subprocess.Popen([sys.executable, "-c", code], env=env) for _ in range(4)]
         assert [p.wait(timeout=60) for p in procs] == [0, 0, 0, 0]
@@ -121,5 +127,5 @@ def test_two_processes_filling_the_cache_at_once(tmp_path: Path) -> None:
 def test_old_entries_are_pruned(write: Write) -> None:
     text = MINI.read_text(encoding="utf-8")
     for i in range(40):
-        load_file(write(text + f"\n# edit {i}\n", f"f{i}.toml"))
+        load_files([(write(text + f"\n# edit {i}\n", f"f{i}.toml"), "f")])
     assert len(cache_files()) == 32
