@@ -216,6 +216,13 @@ COMMON: dict[str, tuple[Any, Any]] = {
         ],
         False,
     ),
+    "svg": (
+        Annotated[
+            str | None,
+            typer.Option("--svg", metavar="FILE", help="Also save the table (or --chart) as an SVG picture."),
+        ],
+        None,
+    ),
     "no_cache": (
         Annotated[bool, typer.Option("--no-cache", help="Parse the fact files again; write no cache.")],
         False,
@@ -232,18 +239,30 @@ class Output:
         self.no_color: bool = options["no_color"]
         self.facts_paths: list[Path] = options["facts"] or []
         self.bundled: bool = not options["no_bundled"]
+        self.svg: str | None = options["svg"]
+        self.facts: FactBase | None = None
         self.no_cache: bool = options["no_cache"] or bool(os.environ.get("MINUSMA_NO_CACHE"))
 
     def load(self) -> "FactBase":
         from minusma_cli.factbase import load_factbase
 
-        return load_factbase(self.facts_paths, use_cache=not self.no_cache, bundled=self.bundled)
+        self.facts = load_factbase(self.facts_paths, use_cache=not self.no_cache, bundled=self.bundled)
+        return self.facts
 
-    def emit(self, result: query.Result) -> None:
+    def emit(self, result: query.Result, *, chart: bool = False) -> None:
         from minusma_cli.render import write
 
         try:
-            write(result, _out(), fmt=self.format, fields=self.fields, no_color=self.no_color)
+            write(
+                result,
+                _out(),
+                fmt=self.format,
+                fields=self.fields,
+                no_color=self.no_color,
+                chart=chart,
+                svg=self.svg,
+                facts=self.facts,
+            )
         except OSError as exc:
             if exc.errno == errno.EPIPE:
                 raise PipeClosed() from None
@@ -284,6 +303,7 @@ Until = Annotated[
     str | None,
     typer.Option("--until", callback=_date, metavar="DATE", help="Up to this date, inclusive."),
 ]
+Chart = Annotated[bool, typer.Option("--chart", help="Draw a chart instead of the table.")]
 Category = enum.StrEnum("Category", {c.replace("-", "_"): c for c in CATEGORIES})  # type: ignore[misc]
 Action = enum.StrEnum("Action", {c: c for c in ACTIONS})  # type: ignore[misc]
 Cause = enum.StrEnum("Cause", {c.replace("-", "_"): c for c in CAUSES})  # type: ignore[misc]
@@ -306,10 +326,14 @@ def timeline(
     place: Annotated[
         str | None, typer.Option("--place", "-p", help="Only events at this place (id, name or alias).")
     ] = None,
+    chart: Chart = False,
 ) -> None:
     """Dated events, from the 2012 rebellion to the end of liquidation."""
     facts = out.load()
-    out.emit(query.timeline(facts, since=since, until=until, categories=_values(category), place=place))
+    out.emit(
+        query.timeline(facts, since=since, until=until, categories=_values(category), place=place),
+        chart=chart,
+    )
 
 
 @data_command()
@@ -340,10 +364,11 @@ def bases(
         str | None,
         typer.Option("--open-on", callback=_date, metavar="DATE", help="Only sites open on this date."),
     ] = None,
+    chart: Chart = False,
 ) -> None:
     """Camps and headquarters: place, region, kind, closing date, handed to."""
     facts = out.load()
-    out.emit(query.bases(facts, region=region, open_on=open_on))
+    out.emit(query.bases(facts, region=region, open_on=open_on), chart=chart)
 
 
 @data_command()
@@ -358,13 +383,14 @@ def casualties(
     ] = False,
     since: Since = None,
     until: Until = None,
+    chart: Chart = False,
 ) -> None:
     """Every reported casualty figure, with its date, qualifier and source, side by side."""
     facts = out.load()
     if attacks:
-        out.emit(query.attacks(facts, since=since, until=until))
+        out.emit(query.attacks(facts, since=since, until=until), chart=chart)
     else:
-        out.emit(query.casualties(facts, causes=_values(cause), since=since, until=until))
+        out.emit(query.casualties(facts, causes=_values(cause), since=since, until=until), chart=chart)
 
 
 @data_command()

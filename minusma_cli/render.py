@@ -12,11 +12,14 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
-from typing import IO, Any, NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from minusma_cli.errors import UsageError
 from minusma_cli.query import Result, Row
+
+if TYPE_CHECKING:
+    from minusma_cli.factbase import FactBase
 
 FORMATS = ("table", "json", "ndjson", "csv", "markdown")
 
@@ -48,7 +51,9 @@ def sanitize(text: str, *, keep_newlines: bool = False) -> str:
 
 
 def _json_safe(text: str) -> str:
-    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _UNSAFE_JSON.search(text) else text
+    if text.isascii() and "\x7f" not in text:  # the common case, checked at C speed
+        return text
+    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # --- field selection ----------------------------------------------------------
@@ -83,21 +88,39 @@ def project(rows: Iterable[Row], fields: Sequence[str] | None) -> Iterable[Row]:
 # --- machine formats ----------------------------------------------------------
 
 
-def write_json(rows: Iterable[Row], out: IO[str]) -> None:
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
-    first = True
+def _encoded(rows: Iterable[Row]) -> Iterator[str]:
+    """Each row as compact-ish JSON text, safe to print.
+
+    Records that cite the same sources share one list (see ``query.Rows``), so
+    the text of that list is made once and spliced in: on a large timeline most
+    of each line is its sources.  The result is the same text ``json.dumps``
+    gives for the whole row.
+    """
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    made: dict[int, str] = {}
     for row in rows:
-        out.write("[\n" if first else ",\n")
-        out.write(_json_safe(dumps(row)))
-        first = False
-    out.write("[]\n" if first else "\n]\n")
+        cited = row.get("sources")
+        if isinstance(cited, list) and cited and next(reversed(row)) == "sources":
+            tail = made.get(id(cited))
+            if tail is None:
+                tail = made[id(cited)] = encode(cited)
+            head = encode({k: v for k, v in row.items() if k != "sources"})
+            text = f'{head[:-1]}, "sources": {tail}}}' if len(head) > 2 else f'{{"sources": {tail}}}'
+        else:
+            text = encode(row)
+        yield text if text.isascii() else _json_safe(text)
+
+
+def write_json(rows: Iterable[Row], out: IO[str]) -> None:
+    """One array, one object per line: valid JSON that still reads well line by line."""
+    parts = list(_encoded(rows))
+    out.write("[\n" + ",\n".join(parts) + "\n]\n" if parts else "[]\n")
 
 
 def write_ndjson(rows: Iterable[Row], out: IO[str]) -> None:
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
-    for row in rows:
-        out.write(_json_safe(dumps(row)))
-        out.write("\n")
+    parts = list(_encoded(rows))
+    if parts:
+        out.write("\n".join(parts) + "\n")
 
 
 def _flat(value: Any) -> str:
@@ -426,12 +449,15 @@ def use_rich(out: IO[str], *, force_plain: bool = False) -> bool:
     return bool(isatty and isatty())
 
 
-def make_console(out: IO[str], *, no_color: bool = False, width: int | None = None) -> Any:
+def make_console(
+    out: IO[str], *, no_color: bool = False, width: int | None = None, record: bool = False
+) -> Any:
     from rich.console import Console
 
     plain = no_color or bool(os.environ.get("NO_COLOR"))
     return Console(
         file=out,
+        record=record,
         color_system=None if plain else "auto",
         highlight=False,
         markup=False,
@@ -448,9 +474,14 @@ def write(
     fmt: str = "table",
     fields: str | None = None,
     no_color: bool = False,
+    chart: bool = False,
+    svg: str | None = None,
+    facts: FactBase | None = None,
 ) -> None:
     """Write a result in one format; the only place that knows the formats."""
     selected = select_fields(result, fields)
+    if (chart or svg) and fmt != "table":
+        raise UsageError("--chart and --svg draw pictures: use them without --json or --format")
     if fmt == "json":
         write_json(project(result.rows, selected), out)
     elif fmt == "ndjson":
@@ -459,6 +490,8 @@ def write(
         write_csv(result.rows, selected or available_keys(result), out)
     elif fmt == "markdown":
         write_markdown(grid(result, selected), out)
+    elif chart or svg:
+        _picture(result, selected, out, chart=chart, svg=svg, no_color=no_color, facts=facts)
     elif fmt == "table":
         g = grid(result, selected)
         if use_rich(out):
@@ -468,3 +501,32 @@ def write(
     else:
         raise UsageError(f"--format: unknown format {fmt!r}; valid formats: {', '.join(FORMATS)}")
     out.flush()
+
+
+def _picture(
+    result: Result,
+    selected: Sequence[str] | None,
+    out: IO[str],
+    *,
+    chart: bool,
+    svg: str | None,
+    no_color: bool,
+    facts: FactBase | None,
+) -> None:
+    """A chart, or a Rich table for --svg: drawn to the terminal width and, if asked, saved as SVG."""
+    terminal = use_rich(out)
+    console = make_console(out, no_color=no_color or not terminal, record=svg is not None)
+    if chart:
+        from minusma_cli.charts import chart as draw
+
+        if facts is None:  # pragma: no cover - the CLI always passes the facts
+            raise UsageError("--chart needs the fact base")
+        picture = draw(result, facts, width=max(60, console.width), color=console.color_system is not None)
+    else:
+        picture = rich_table(grid(result, selected))
+    console.print(picture)
+    if svg is not None:
+        try:
+            console.save_svg(svg, title=f"minusma {result.command}")
+        except OSError as exc:
+            raise UsageError(f"--svg: cannot write {svg!r} ({exc.strerror or exc})") from None
