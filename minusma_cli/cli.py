@@ -230,6 +230,12 @@ COMMON: dict[str, tuple[Any, Any]] = {
 }
 
 
+#: set by the console-script entry point, which exits without tearing down: the
+#: loaded facts are kept here so they are not freed one object at a time first
+KEEP_UNTIL_EXIT = False
+_KEPT: list[object] = []
+
+
 class Output:
     """The shared options of a data command, and what they do."""
 
@@ -247,6 +253,8 @@ class Output:
         from minusma_cli.factbase import load_factbase
 
         self.facts = load_factbase(self.facts_paths, use_cache=not self.no_cache, bundled=self.bundled)
+        if KEEP_UNTIL_EXIT:
+            _KEPT.append(self.facts)
         return self.facts
 
     def emit(self, result: query.Result, *, chart: bool = False) -> None:
