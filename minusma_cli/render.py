@@ -216,6 +216,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _col("Killed", numeric=True),
         _col("Injured", numeric=True),
         _col("Qualifier"),
+        _col("Injured qualifier"),
         _col("Cause"),
         _col("Reported by"),
     ),
@@ -273,8 +274,9 @@ def cell(key: str, value: Any) -> str:
 
 def _figure(c: Row) -> str:
     """One reported figure in words: ``311 killed (exact, all causes) as of 2023-12-30, by X``."""
-    counts = [f"{c[k]:,} {k}" for k in ("killed", "injured") if c.get(k) is not None]
-    return f"{', '.join(counts)} ({c['qualifier']}, {c['cause']}) as of {c['as_of']}, by {c['reported_by']}"
+    quals = {"killed": c["qualifier"], "injured": c.get("injured_qualifier") or c["qualifier"]}
+    counts = [f"{c[k]:,} {k} ({quals[k]})" for k in ("killed", "injured") if c.get(k) is not None]
+    return f"{', '.join(counts)}, {c['cause']}, as of {c['as_of']}, by {c['reported_by']}"
 
 
 def _label(row: Row) -> str:

@@ -303,6 +303,8 @@ CASUALTY: Spec = {
     "killed": (count, False),
     "injured": (count, False),
     "qualifier": (one_of(QUALIFIERS), True),
+    # where the injured figure is qualified differently ("311 dead, more than 700 injured")
+    "injured_qualifier": (one_of(QUALIFIERS), False),
     "cause": (one_of(CAUSES), True),
     "reported_by": (text, True),
     "note": (text, False),

@@ -154,9 +154,10 @@ def test_markdown_table(mini: Invoke) -> None:
     result = mini("casualties", "--format", "markdown")
     lines = result.stdout.splitlines()
     assert lines[0] == "**Reported casualty figures**"
-    assert lines[2].startswith("| As of | Period | Killed |")
+    assert lines[2].startswith("| As of | Period | Killed | Injured | Qualifier | Injured qualifier |")
     assert lines[3].startswith("|---|---|---:|---:|")
-    assert "| 2023-12-11 | - | 310 | - | exact | all | El-Ghassim Wane | 1 |" in lines
+    assert "| 2023-12-11 | - | 310 | - | exact | - | all | El-Ghassim Wane | 1 |" in lines
+    assert "| 2023-12-30 | 2013-07/2023-12 | 311 | 700 | exact | over | all | UN Secretary-General | 2 |" in lines
     assert "- [1] Publisher B, n.d. - Source B - https://example.org/b" in lines
 
 
@@ -246,6 +247,8 @@ def test_casualties_side_by_side_and_cause(mini: Invoke) -> None:
     rows = as_json(mini("casualties", "--json"))
     assert [(r["id"], r["killed"]) for r in rows] == [("wane-310", 310), ("sg-311", 311)]
     assert list(rows[0]) == list(KEYS["casualties"])
+    # "311 dead, more than 700 injured": each figure keeps its own qualifier
+    assert [(r["qualifier"], r["injured_qualifier"]) for r in rows] == [("exact", None), ("exact", "over")]
     assert as_json(mini("casualties", "--json", "--cause", "hostile-acts")) == []
 
 
@@ -362,7 +365,7 @@ def test_summary_of_the_whole_mission_keeps_conflicting_figures(mini: Invoke) ->
     assert [c["killed"] for c in row["casualties"]] == [311, 310]
     assert row["mandate"]["resolution"] == 2640
     table = mini("summary").stdout
-    assert "311 killed, 700 injured (over, all) as of 2023-12-30" in table
+    assert "311 killed (exact), 700 injured (over), all, as of 2023-12-30" in table
 
 
 def test_validate_clean_and_counts(invoke: Invoke) -> None:
