@@ -226,7 +226,8 @@ class Rows:
             "killed": g("killed"),
             "injured": g("injured"),
             "qualifier": r["qualifier"],
-            "injured_qualifier": g("injured_qualifier") or (r["qualifier"] if g("injured") is not None else None),
+            # the injured figure shares the record's qualifier unless it has its own
+            "injured_qualifier": g("injured_qualifier") or (None if g("injured") is None else r["qualifier"]),
             "cause": r["cause"],
             "reported_by": r["reported_by"],
             "note": g("note"),
