@@ -452,15 +452,22 @@ def use_rich(out: IO[str], *, force_plain: bool = False) -> bool:
 
 
 def make_console(
-    out: IO[str], *, no_color: bool = False, width: int | None = None, record: bool = False
+    out: IO[str],
+    *,
+    no_color: bool = False,
+    width: int | None = None,
+    record: bool = False,
+    colour: bool = False,
 ) -> Any:
+    """A Rich console on ``out``; ``colour`` forces truecolour (for SVG), ``no_color`` none at all."""
     from rich.console import Console
 
     plain = no_color or bool(os.environ.get("NO_COLOR"))
     return Console(
         file=out,
         record=record,
-        color_system=None if plain else "auto",
+        force_terminal=True if colour else None,
+        color_system="truecolor" if colour else None if plain else "auto",
         highlight=False,
         markup=False,
         emoji=False,
@@ -516,19 +523,26 @@ def _picture(
     facts: FactBase | None,
 ) -> None:
     """A chart, or a Rich table for --svg: drawn to the terminal width and, if asked, saved as SVG."""
-    terminal = use_rich(out)
-    console = make_console(out, no_color=no_color or not terminal, record=svg is not None)
-    if chart:
+
+    def picture(console: Any) -> Any:
+        if not chart:
+            return rich_table(grid(result, selected))
         from minusma_cli.charts import chart as draw
 
         if facts is None:  # pragma: no cover - the CLI always passes the facts
             raise UsageError("--chart needs the fact base")
-        picture = draw(result, facts, width=max(60, console.width), color=console.color_system is not None)
-    else:
-        picture = rich_table(grid(result, selected))
-    console.print(picture)
+        return draw(result, facts, width=max(60, console.width), color=console.color_system is not None)
+
+    console = make_console(out, no_color=no_color or not use_rich(out))
+    console.print(picture(console))
     if svg is not None:
+        # the picture for a report keeps its colours even when stdout is a pipe
+        import io
+
+        plain = no_color or bool(os.environ.get("NO_COLOR"))
+        recorder = make_console(io.StringIO(), width=console.width, record=True, colour=not plain)
+        recorder.print(picture(recorder))
         try:
-            console.save_svg(svg, title=f"minusma {result.command}")
+            recorder.save_svg(svg, title=f"minusma {result.command}")
         except OSError as exc:
             raise UsageError(f"--svg: cannot write {svg!r} ({exc.strerror or exc})") from None

@@ -405,3 +405,20 @@ def test_unknown_option_is_exit_2(invoke: Invoke) -> None:
     result = invoke("timeline", "--colour")
     assert result.exit_code == 2
     assert "No such option" in result.stderr
+
+
+def test_svg_of_a_table_and_a_chart(mini: Invoke, tmp_path: Any) -> None:
+    for args in (("people",), ("bases", "--chart")):
+        target = tmp_path / f"{args[0]}.svg"
+        result = mini(*args, "--svg", str(target))
+        assert result.exit_code == 0, result.stderr
+        picture = target.read_text(encoding="utf-8")
+        assert picture.startswith("<svg")
+        assert "Kidal" in picture or "El-Ghassim" in picture
+
+
+def test_pictures_are_not_machine_formats(mini: Invoke, tmp_path: Any) -> None:
+    assert mini("bases", "--chart", "--json").exit_code == 2
+    result = mini("people", "--svg", str(tmp_path / "no" / "such" / "dir.svg"))
+    assert result.exit_code == 2
+    assert "--svg: cannot write" in result.stderr
