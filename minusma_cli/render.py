@@ -111,16 +111,34 @@ def _encoded(rows: Iterable[Row]) -> Iterator[str]:
         yield text if text.isascii() else _json_safe(text)
 
 
+def _write_lines(parts: list[str], out: IO[str], *, head: str, sep: str, tail: str) -> None:
+    """Write encoded rows; as UTF-8 bytes straight to the binary layer when there is one.
+
+    Joining a few non-ASCII rows into one large str makes the whole of it two
+    bytes a character; joining bytes keeps it one, and skips a re-encoding.
+    """
+    binary = getattr(out, "buffer", None)
+    if binary is None:
+        out.write(head + sep.join(parts) + tail)
+        return
+    out.flush()
+    binary.write(head.encode() + sep.encode().join([p.encode() for p in parts]) + tail.encode())
+    binary.flush()
+
+
 def write_json(rows: Iterable[Row], out: IO[str]) -> None:
     """One array, one object per line: valid JSON that still reads well line by line."""
     parts = list(_encoded(rows))
-    out.write("[\n" + ",\n".join(parts) + "\n]\n" if parts else "[]\n")
+    if parts:
+        _write_lines(parts, out, head="[\n", sep=",\n", tail="\n]\n")
+    else:
+        out.write("[]\n")
 
 
 def write_ndjson(rows: Iterable[Row], out: IO[str]) -> None:
     parts = list(_encoded(rows))
     if parts:
-        out.write("\n".join(parts) + "\n")
+        _write_lines(parts, out, head="", sep="\n", tail="\n")
 
 
 def _flat(value: Any) -> str:
