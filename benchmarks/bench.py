@@ -1,6 +1,7 @@
 """Speed benchmark for minusma (issue 4): generates large fact files and prints every figure.
 
-Standard library only, plus the installed package.  Run it with the interpreter of the environment minusma is installed in::
+Standard library only, plus the installed package.  Run it with the interpreter of the
+environment minusma is installed in::
 
     python benchmarks/bench.py            # full run (about a few minutes)
     python benchmarks/bench.py --quick    # smoke test: small files, few runs
