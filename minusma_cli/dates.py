@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+_PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?")  # not \d: no other scripts' digits
 
 
 def parse_iso(text: str) -> str | None:

@@ -168,14 +168,19 @@ def describe(path: tuple[str | int, ...], doc: dict[str, Any]) -> str:
 
 
 def _read_bytes(path: Path) -> bytes:
-    """Read a fact file, or raise ValueError with a message a user can act on."""
+    """Read a fact file, or raise ValueError with a message a user can act on.
+
+    At most MAX_BYTES are read whatever the file claims to be: a pipe or a
+    device (``--facts /dev/zero``) reports no size, so the read itself is bounded.
+    """
     try:
-        size = path.stat().st_size
         if path.is_dir():
             raise ValueError("is a directory, not a fact file")
+        size = path.stat().st_size
         if size > MAX_BYTES:
             raise ValueError(f"too large ({size:,} bytes; the limit is {MAX_BYTES:,})")
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise ValueError("no such file") from None
     except IsADirectoryError:
@@ -184,6 +189,9 @@ def _read_bytes(path: Path) -> bytes:
         raise ValueError("permission denied") from None
     except OSError as exc:
         raise ValueError(f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"too large (more than {MAX_BYTES:,} bytes)")
+    return data
 
 
 def _decode(data: bytes) -> str:

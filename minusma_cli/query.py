@@ -91,6 +91,13 @@ KEYS: dict[str, tuple[str, ...]] = {
     "sources": ("id", "title", "publisher", "published", "url", "kind", "cited_by"),
 }
 KEYS["attacks"] = KEYS["timeline"]
+#: the keys a record of any kind may have, with its "type" (search and show)
+ANY_KEYS = (
+    "type",
+    *dict.fromkeys(
+        k for name in ("timeline", "resolutions", "bases", "casualties", "people") for k in KEYS[name]
+    ),
+)
 COMMAND_OF_KIND = {
     "event": "timeline",
     "resolution": "resolutions",
@@ -326,19 +333,31 @@ def resolutions(
     )
 
 
-def _open_between(base: dict[str, Any], since: str | None, until: str | None) -> bool:
-    return period_overlaps(base.get("opened"), base.get("closed"), since, until)
+def mission_span(facts: FactBase) -> tuple[str | None, str | None]:
+    """From deployment to the last handover: the bounds of anything the mission held."""
+    m = facts.mission or {}
+    return m.get("deployed") or m.get("established"), m.get("last_site_handed_over") or m.get("withdrawn")
+
+
+def _open_between(
+    base: dict[str, Any], since: str | None, until: str | None, bounds: tuple[str | None, str | None]
+) -> bool:
+    """An unknown opening or closing date is bounded by the mission's own span, not open-ended."""
+    first = base.get("opened") or bounds[0]
+    last = base.get("closed") or bounds[1]
+    return period_overlaps(first, last, since, until)
 
 
 def bases(facts: FactBase, *, region: str | None = None, open_on: str | None = None) -> Result:
     rows = Rows(facts)
     wanted = fold(region).strip() if region else None
+    bounds = mission_span(facts)
     selected = []
     for b in facts.bases:
         place = facts.places.get(b["place"], {})
         if wanted is not None and fold(place.get("region") or "") != wanted:
             continue
-        if open_on is not None and not _open_between(b, open_on, open_on):
+        if open_on is not None and not _open_between(b, open_on, open_on, bounds):
             continue
         selected.append(b)
     selected.sort(key=lambda b: (sort_key(b.get("closed")), b["id"]))
@@ -389,7 +408,8 @@ def terms(facts: FactBase) -> dict[str, tuple[str | None, str | None]]:
 
     Where a source gives no start (or no end), the end of the previous holder of
     the same post (or the start of the next one) bounds the term, so that an
-    acting commander with one known date is not taken to serve for ever.
+    acting commander with one known date is not taken to serve for ever; what
+    is still unknown after that is bounded by the mission's own span.
     """
     out: dict[str, tuple[str | None, str | None]] = {}
     by_family: dict[str, list[dict[str, Any]]] = {}
@@ -407,7 +427,8 @@ def terms(facts: FactBase) -> dict[str, tuple[str | None, str | None]]:
                 out[before["id"]] = (start, next_start)
             if next_start is None and end is not None:
                 out[after["id"]] = (end, next_end)
-    return out
+    first, last = facts.mission.get("established") if facts.mission else None, mission_span(facts)[1]
+    return {pid: (start or first, end or last) for pid, (start, end) in out.items()}
 
 
 def _in_office(term: tuple[str | None, str | None], on: str) -> bool:
@@ -426,14 +447,14 @@ ROLE_ORDER = {
 def people(facts: FactBase, *, roles: Iterable[str] = (), on: str | None = None) -> Result:
     wanted = set(roles)
     rows = Rows(facts)
-    term = terms(facts) if on is not None else {}
+    term = terms(facts)
     selected = sorted(
         (
             p
             for p in facts.people
             if (not wanted or p["role"] in wanted) and (on is None or _in_office(term[p["id"]], on))
         ),
-        key=lambda p: (ROLE_ORDER.get(p["role"], 9), sort_key(p.get("start") or p.get("appointed")), p["id"]),
+        key=lambda p: (ROLE_ORDER.get(p["role"], 9), sort_key(term[p["id"]][0]), p["id"]),
     )
     return Result("people", KEYS["people"], [rows.person(p) for p in selected], "People")
 
@@ -505,7 +526,7 @@ def search(facts: FactBase, text: str) -> Result:
             refs.add(record["place"])
         if not hit_places.isdisjoint(refs) or any(wanted in fold(t) for t in _text_of(record)):
             found.append({"type": kind, **rows.of_kind(kind)(record)})
-    return Result("search", ("type",), found, f"Records matching {text!r}")
+    return Result("search", ANY_KEYS, found, f"Records matching {text!r}")
 
 
 def show(facts: FactBase, rid: str) -> Result:
@@ -513,7 +534,7 @@ def show(facts: FactBase, rid: str) -> Result:
     rows = Rows(facts)
     for kind, record in facts.records():
         if record.get("id") == rid:
-            return Result("show", ("type",), [{"type": kind, **rows.of_kind(kind)(record)}], rid)
+            return Result("show", ANY_KEYS, [{"type": kind, **rows.of_kind(kind)(record)}], rid)
     if rid in facts.places:
         place = facts.places[rid]
         row = {
@@ -527,12 +548,12 @@ def show(facts: FactBase, rid: str) -> Result:
             "note": place.get("note"),
             "sources": rows.sources(place.get("sources") or ()),
         }
-        return Result("show", ("type",), [row], rid)
+        return Result("show", ANY_KEYS, [row], rid)
     if rid in facts.sources:
         src = sources(facts)
-        return Result("show", ("type",), [{"type": "source", **r} for r in src.rows if r["id"] == rid], rid)
+        return Result("show", ANY_KEYS, [{"type": "source", **r} for r in src.rows if r["id"] == rid], rid)
     if rid == "mission" and facts.mission is not None:
-        return Result("show", ("type",), [mission_row(facts, rows)], rid)
+        return Result("show", ANY_KEYS, [mission_row(facts, rows)], rid)
     raise NotFoundError(f"no record with id {rid!r} (try: minusma search TEXT)")
 
 
@@ -587,7 +608,8 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
         (p for p in facts.people if p["role"] in FAMILY and (on is None or _in_office(term[p["id"]], on))),
         key=lambda p: (ROLE_ORDER.get(p["role"], 9), sort_key(term[p["id"]][0])),
     )
-    open_sites = [b for b in facts.bases if on is None or _open_between(b, on, on)]
+    bounds = mission_span(facts)
+    open_sites = [b for b in facts.bases if on is None or _open_between(b, on, on, bounds)]
     for record in (*leaders, *open_sites):
         use(record)
     reported = [c for c in facts.casualties if (day is None or span(c["as_of"])[0] <= day) and _cumulative(c)]
@@ -650,11 +672,25 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
         ),
         "casualties": [rows.casualty(c) for c in latest],
         "resolutions": len(adopted),
+        "note": _summary_note(on, facts),
         "sources": rows.sources(cited),
     }
-    if on is not None and (day or "") > today():
-        row["note"] = "date is in the future"
     return Result("summary", tuple(row), [row], f"MINUSMA on {on}" if on else "MINUSMA at a glance")
+
+
+def _summary_note(on: str | None, facts: FactBase) -> str | None:
+    if on is None:
+        return None
+    first, last = span(on)
+    if last > today():
+        return "this date is in the future"
+    established = (facts.mission or {}).get("established")
+    if established and last < span(established)[0]:
+        return f"before the mission was established ({established})"
+    end = mission_span(facts)[1]
+    if end and first > span(end)[1]:
+        return f"after the mission's last site was handed over ({end})"
+    return None
 
 
 def _month_before(iso_day: str) -> str:

@@ -108,7 +108,7 @@ def _encoded(rows: Iterable[Row]) -> Iterator[str]:
             text = f'{head[:-1]}, "sources": {tail}}}' if len(head) > 2 else f'{{"sources": {tail}}}'
         else:
             text = encode(row)
-        yield text if text.isascii() else _json_safe(text)
+        yield text if text.isascii() and "\x7f" not in text else _json_safe(text)
 
 
 def _write_lines(parts: list[str], out: IO[str], *, head: str, sep: str, tail: str) -> None:
@@ -329,10 +329,12 @@ class Notes:
         return ",".join(marks)
 
     def lines(self) -> list[str]:
-        return [
-            f"[{n}] {src.get('publisher')}, {src.get('published')} - {src.get('title')} - {src.get('url')}"
-            for n, src in enumerate(self.entries, start=1)
-        ]
+        """The footnote lines, made safe to print (the one place source text is shown)."""
+        out = []
+        for n, src in enumerate(self.entries, start=1):
+            g = src.get
+            out.append(sanitize(f"[{n}] {g('publisher')}, {g('published')} - {g('title')} - {g('url')}"))
+        return out
 
 
 class Grid:
@@ -386,7 +388,7 @@ def grid(result: Result, fields: Sequence[str] | None) -> Grid:
     if with_sources and result.command != "sources":
         headers.append("Src")
         numeric.append(False)
-    return Grid(sanitize(result.title), headers, numeric, body, [sanitize(n) for n in notes.lines()])
+    return Grid(sanitize(result.title), headers, numeric, body, notes.lines())
 
 
 def write_plain(g: Grid, out: IO[str]) -> None:

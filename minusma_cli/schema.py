@@ -152,7 +152,7 @@ def published(value: Any) -> str:
 
 def url(value: Any) -> str:
     text(value)
-    if not value.startswith(("https://", "http://")) or any(c.isspace() for c in value):
+    if not value.startswith(("https://", "http://")) or not value.isprintable() or " " in value:
         raise Invalid(f"{value!r} is not an http(s) URL")
     return str(value)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -129,15 +130,19 @@ def test_unreadable_permission(invoke: Invoke, write: Write, monkeypatch: pytest
     # Root reads anything, so the refusal is simulated at the point of reading.
     path = write(SOURCE)
 
-    real = Path.read_bytes
+    real = Path.open
 
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
         if self == path:
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     check_one(invoke, path, None, "", "permission denied")
+
+
+def test_endless_device_is_refused_after_the_limit(invoke: Invoke) -> None:
+    check_one(invoke, Path("/dev/zero"), None, "", "too large (more than")
 
 
 def test_huge_file_is_refused_without_reading_it(invoke: Invoke, tmp_path: Path) -> None:

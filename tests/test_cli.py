@@ -422,3 +422,29 @@ def test_pictures_are_not_machine_formats(mini: Invoke, tmp_path: Any) -> None:
     result = mini("people", "--svg", str(tmp_path / "no" / "such" / "dir.svg"))
     assert result.exit_code == 2
     assert "--svg: cannot write" in result.stderr
+
+
+def test_dates_take_ascii_digits_only(mini: Invoke, write: Any, invoke: Invoke) -> None:
+    assert mini("timeline", "--since", "２０１５").exit_code == 2
+    source = '[sources.s]\ntitle = "t"\npublisher = "p"\npublished = "２０１５"\n'
+    path = write(source + 'url = "https://x.org"\nkind = "news"\n')
+    assert invoke("validate", str(path)).exit_code == 3
+
+
+def test_search_and_show_fields_do_not_depend_on_the_results(mini: Invoke) -> None:
+    assert as_json(mini("search", "zzzz", "--json", "--fields", "id,title")) == []
+    assert as_json(mini("search", "Wane", "--json", "--fields", "type,id")) == [
+        {"type": "casualty", "id": "wane-310"},
+        {"type": "person", "id": "el-ghassim-wane"},
+    ]
+
+
+def test_nothing_is_open_or_in_office_outside_the_mission(mini: Invoke) -> None:
+    assert as_json(mini("bases", "--json", "--open-on", "2000")) == []
+    assert as_json(mini("people", "--json", "--on", "2030")) == []
+    early = as_json(mini("summary", "--json", "--on", "2012"))[0]
+    assert early["sites_open"] == []
+    assert early["leaders"] == []
+    assert early["note"] == "before the mission was established (2013-04-25)"
+    # every summary object has the same keys, note included
+    assert list(as_json(mini("summary", "--json"))[0]) == list(early)

@@ -137,3 +137,28 @@ def test_a_bug_is_one_line_and_debug_shows_the_traceback(
     debug = invoke("timeline", "--debug")
     assert debug.exit_code == 70
     assert "Traceback" in debug.stderr
+
+
+@pytest.mark.parametrize("args", [("show", "evil"), ("sources",), ("timeline", "--format", "markdown")])
+def test_hostile_sources_in_every_human_view(invoke: Invoke, evil: Path, args: tuple[str, ...]) -> None:
+    for env in ({}, {"FORCE_COLOR": "1"}):
+        result = invoke(*args, "--no-bundled", "--facts", str(evil), env={"COLUMNS": "300", **env})
+        assert result.exit_code == 0, result.stderr
+        assert_clean(result.stdout)
+        assert "x1b]8;;https://evil.example" in result.stdout.replace("\n", "")
+
+
+def test_del_is_escaped_in_json(invoke: Invoke, write: Write) -> None:
+    path = write(FILE.replace("TITLE", json.dumps("rub\x7fout")))
+    result = invoke("timeline", "--json", "--no-bundled", "--facts", str(path))
+    assert "\x7f" not in result.stdout
+    assert json.loads(result.stdout)[0]["title"] == "rub\x7fout"
+
+
+def test_urls_must_be_printable(invoke: Invoke, write: Write) -> None:
+    path = write(
+        FILE.replace("TITLE", '"t"').replace("https://example.org/s", "https://example.org/\\u001b[2J")
+    )
+    result = invoke("validate", str(path))
+    assert result.exit_code == 3
+    assert "is not an http(s) URL" in result.stderr
