@@ -92,43 +92,46 @@ def layer(files: list[FactFile]) -> tuple[FactBase, list[Problem]]:
     """Layer checked files into one fact base; return it with every cross-file problem."""
     base = FactBase(files=files)
     problems: list[Problem] = [p for f in files for p in f.problems]
-    # id -> the file that defined it first (the place in that file is looked up
-    # only when a duplicate needs reporting: most runs have none)
-    first_file: dict[tuple[str, str], FactFile] = {}
-    first_record: dict[str, FactFile] = {}
+    # One namespace for every id (records, places and sources), so that `show ID`
+    # is never ambiguous. id -> (file, section) of its first definition; the line
+    # is looked up only when a duplicate needs reporting, which most runs never do.
+    first: dict[str, tuple[FactFile, str]] = {}
+    mission_file: FactFile | None = None
 
-    def duplicate(loaded: FactFile, path: tuple[str | int, ...], key: str, first: FactFile) -> None:
-        where = _where(first, _path_of(first, path[0], key))
+    def claim(loaded: FactFile, path: tuple[str | int, ...], key: str, section: str) -> bool:
+        if key == "mission":
+            problems.append(loaded.problem(path, "the id 'mission' is reserved for the [mission] table"))
+            return False
+        seen = first.get(key)
+        if seen is None:
+            first[key] = (loaded, section)
+            return True
+        where = _where(seen[0], _path_of(seen[0], seen[1], key))
         problems.append(loaded.problem(path, f"duplicate id {key!r} (first defined at {where})"))
+        return False
 
     for loaded in files:
         doc = loaded.doc
         mission = doc.get("mission")
         if isinstance(mission, dict):
-            if base.mission is None:
-                base.mission = mission
-                first_file["mission", "mission"] = loaded
+            if mission_file is None:
+                base.mission, mission_file = mission, loaded
             else:
-                duplicate(loaded, ("mission",), "mission", first_file["mission", "mission"])
+                where = _where(mission_file, ("mission",))
+                problems.append(loaded.problem(("mission",), f"a second [mission] table (first at {where})"))
         for name in ("sources", "places"):
             table = getattr(base, name)
             for key, entry in doc.get(name, {}).items():
-                if key in table:
-                    duplicate(loaded, (name, key), key, first_file[name, key])
-                else:
+                if claim(loaded, (name, key), key, name):
                     table[key] = entry
-                    first_file[name, key] = loaded
         for name in LISTS:
             target = base.section(name)
             for index, record in enumerate(doc.get(name, ())):
                 if not isinstance(record, dict):
                     continue
                 rid = record.get("id")
-                if isinstance(rid, str):
-                    if rid in first_record:
-                        duplicate(loaded, (name, index, "id"), rid, first_record[rid])
-                        continue
-                    first_record[rid] = loaded
+                if isinstance(rid, str) and not claim(loaded, (name, index, "id"), rid, name):
+                    continue
                 target.append(record)
 
     for loaded in files:
@@ -138,15 +141,14 @@ def layer(files: list[FactFile]) -> tuple[FactBase, list[Problem]]:
     return base, problems
 
 
-def _path_of(loaded: FactFile, section: str | int, key: str) -> tuple[str | int, ...]:
-    """Where id ``key`` first stands in a file, as a problem path."""
-    if section in ("mission", "sources", "places"):
-        return (str(section),) if section == "mission" else (str(section), key)
-    for name in LISTS:
-        for index, record in enumerate(loaded.doc.get(name, ())):
-            if isinstance(record, dict) and record.get("id") == key:
-                return (name, index, "id")
-    return (str(section),)
+def _path_of(loaded: FactFile, section: str, key: str) -> tuple[str | int, ...]:
+    """Where id ``key`` stands in a file's ``section``, as a problem path."""
+    if section in ("sources", "places"):
+        return (section, key)
+    for index, record in enumerate(loaded.doc.get(section, ())):
+        if isinstance(record, dict) and record.get("id") == key:
+            return (section, index, "id")
+    return (section,)
 
 
 def _dangling(loaded: FactFile, base: FactBase) -> list[Problem]:

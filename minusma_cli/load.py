@@ -21,7 +21,7 @@ from minusma_cli.errors import Problem
 from minusma_cli.schema import LISTS, RawProblem, check_document
 
 MAX_BYTES = 64 * 1024 * 1024
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _LINE_IN_MESSAGE = re.compile(r"\(at line (\d+), column \d+\)")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
 
@@ -221,21 +221,31 @@ def cache_key(contents: list[bytes]) -> str:
 
 
 def cache_read(key: str) -> dict[str, Any] | None:
-    """The cached sections for ``key``, or None when absent, unreadable, stale or malformed."""
+    """The cached sections for ``key``, or None when absent, unreadable, stale or altered.
+
+    An entry is a header line (format, version, key and a CRC-32 of the rest)
+    and the facts as JSON. The checksum turns any change to the facts, even
+    one that leaves valid JSON behind, into a cache miss.
+    """
+    import zlib
+
     try:
         raw = (cache_dir() / f"{key}.json").read_bytes()
-        entry = json.loads(raw)
+        head, _, body = raw.partition(b"\n")
+        header = json.loads(head)
+        if (
+            not isinstance(header, dict)
+            or header.get("format") != CACHE_FORMAT
+            or header.get("tool") != __version__
+            or header.get("key") != key
+            or header.get("crc32") != zlib.crc32(body)
+        ):
+            return None
+        facts = json.loads(body)
     except (OSError, ValueError, RecursionError):
         return None
-    if (
-        not isinstance(entry, dict)
-        or entry.get("format") != CACHE_FORMAT
-        or entry.get("tool") != __version__
-        or entry.get("key") != key
-        or not isinstance(entry.get("facts"), dict)
-    ):
+    if not isinstance(facts, dict):
         return None
-    facts: dict[str, Any] = entry["facts"]
     for section in LISTS:
         if not isinstance(facts.get(section), list):
             return None
@@ -247,21 +257,19 @@ def cache_read(key: str) -> dict[str, Any] | None:
 def cache_write(key: str, facts: dict[str, Any]) -> None:
     """Store checked facts under ``key``; any failure only means no cache this time."""
     import tempfile
+    import zlib
 
     directory = cache_dir()
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps(
-            {"format": CACHE_FORMAT, "tool": __version__, "key": key, "facts": facts},
-            # ASCII on disk: it reads back faster (one byte per character in memory)
-            ensure_ascii=True,
-            separators=(",", ":"),
-            check_circular=False,
-        ).encode()
+        # ASCII on disk: it reads back faster (one byte per character in memory)
+        body = json.dumps(facts, ensure_ascii=True, separators=(",", ":"), check_circular=False).encode()
+        header = {"format": CACHE_FORMAT, "tool": __version__, "key": key, "crc32": zlib.crc32(body)}
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
+                handle.write(json.dumps(header).encode() + b"\n")
+                handle.write(body)
             os.replace(tmp, directory / f"{key}.json")
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
-from minusma_cli.errors import UsageError
+from minusma_cli.errors import OutputError, UsageError
 from minusma_cli.query import Result, Row
 
 if TYPE_CHECKING:
@@ -64,6 +64,9 @@ def select_fields(result: Result, fields: str | None) -> list[str] | None:
     if fields is None:
         return None
     wanted = [f.strip() for f in fields.split(",") if f.strip()]
+    twice = sorted({f for f in wanted if wanted.count(f) > 1})
+    if twice:
+        raise UsageError(f"--fields: {', '.join(map(repr, twice))} given twice")
     valid = available_keys(result)
     unknown = [f for f in wanted if f not in valid]
     if unknown or not wanted:
@@ -178,10 +181,12 @@ def flatten(row: Row, keys: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def write_csv(rows: Iterable[Row], keys: Sequence[str], out: IO[str]) -> None:
+def write_csv(rows: Sequence[Row], keys: Sequence[str], out: IO[str]) -> None:
     import csv
 
     header = flatten({}, keys)
+    for row in rows[:1]:  # nested keys beyond the known ones (summary's ceiling.resolution)
+        header.update((k, "") for k in flatten(row, keys) if k not in header)
     writer = csv.DictWriter(out, fieldnames=list(header), lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for row in rows:
@@ -375,17 +380,17 @@ def grid(result: Result, fields: Sequence[str] | None) -> Grid:
     else:
         columns = COLUMNS.get(result.command, tuple(_col(k) for k in result.keys))
     # no source, no fact: the human views always cite, whatever --fields keeps
-    with_sources = True
+    cite = result.command != "sources"
     body = []
     for row in result.rows:
         extra = {"_label": _label(row), "_date": _date_of(row)} if result.command == "search" else {}
         line = [sanitize(cell(c.key, extra.get(c.key, row.get(c.key)))) for c in columns]
-        if with_sources and result.command != "sources":
+        if cite:
             line.append(notes.mark(row.get("sources")))
         body.append(line)
     headers = [c.header for c in columns]
     numeric = [c.numeric for c in columns]
-    if with_sources and result.command != "sources":
+    if cite:
         headers.append("Src")
         numeric.append(False)
     return Grid(sanitize(result.title), headers, numeric, body, notes.lines())
@@ -565,4 +570,4 @@ def _picture(
         try:
             recorder.save_svg(svg, title=f"minusma {result.command}")
         except OSError as exc:
-            raise UsageError(f"--svg: cannot write {svg!r} ({exc.strerror or exc})") from None
+            raise OutputError(f"--svg: cannot write {svg!r} ({exc.strerror or exc})") from None

@@ -377,7 +377,7 @@ def _check_record(
         problems.append(RawProblem((*path, key), "missing (required)"))
 
 
-def _period_overlaps_order(record: dict[str, Any], first: str, last: str) -> bool:
+def _in_order(record: dict[str, Any], first: str, last: str) -> bool:
     start, end = record.get(first), record.get(last)
     if not (isinstance(start, str) and isinstance(end, str)):
         return True
@@ -450,7 +450,7 @@ def check_document(doc: dict[str, Any]) -> list[RawProblem]:
                         )
                     )
             order = ORDERED.get(section)
-            if order and not _period_overlaps_order(record, *order):
+            if order and not _in_order(record, *order):
                 problems.append(
                     RawProblem(
                         (*path, order[1]),

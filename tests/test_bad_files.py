@@ -195,3 +195,19 @@ def test_problem_lines_name_file_line_and_field() -> None:
     assert loaded.line_of(("sources", "src-b", "url")) == 24
     assert loaded.line_of(("mission", "withdrawn")) == 10
     assert files.events[2]["id"] == "attack-aguelhok-2019-01-20"
+
+
+def test_ids_share_one_namespace_and_mission_is_reserved(invoke: Invoke, write: Write) -> None:
+    path = write(
+        SOURCE
+        + '[places.e]\nname = "E"\nregion = "R"\n'
+        + EVENT
+        + EVENT.replace('id = "e"', 'id = "mission"')
+        + '[mission]\nname = "M"\nfull_name = "M"\nsources = ["s"]\n'
+    )
+    result = invoke("validate", str(path))
+    assert result.exit_code == 3
+    lines = problems_of(result)
+    assert any("duplicate id 'e' (first defined at" in line and ":8)" in line for line in lines), lines
+    assert any("the id 'mission' is reserved" in line for line in lines), lines
+    assert any("a second [mission] table" in line for line in lines), lines

@@ -61,26 +61,45 @@ def test_a_changed_file_is_read_again(invoke: Invoke, write: Write) -> None:
     assert "Attack on the Aguelhoc camp" in invoke(*args).stdout
 
 
+def _header(path: Path) -> dict[str, object]:
+    head: dict[str, object] = json.loads(path.read_bytes().partition(b"\n")[0])
+    return head
+
+
+def _with_header(path: Path, **changes: object) -> None:
+    head, _, body = path.read_bytes().partition(b"\n")
+    path.write_bytes(json.dumps({**json.loads(head), **changes}).encode() + b"\n" + body)
+
+
+def _without_a_date(path: Path) -> None:
+    """Valid JSON, valid header, but the facts changed: only the checksum tells."""
+    head, _, body = path.read_bytes().partition(b"\n")
+    facts = json.loads(body)
+    del facts["events"][0]["date"]
+    path.write_bytes(head + b"\n" + json.dumps(facts).encode())
+
+
 @pytest.mark.parametrize(
     "spoil",
     [
         lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]),
         lambda p: p.write_bytes(b"\x00\xffgarbage"),
         lambda p: p.write_text("[]"),
-        lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "format": 999})),
-        lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "tool": "0.0.0"})),
-        lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "facts": {"events": {}}})),
+        lambda p: _with_header(p, format=999),
+        lambda p: _with_header(p, tool="0.0.0"),
+        lambda p: _with_header(p, crc32=0),
+        _without_a_date,
     ],
-    ids=["truncated", "garbage", "not-an-object", "wrong-format", "wrong-version", "wrong-shape"],
+    ids=["truncated", "garbage", "not-an-object", "wrong-format", "wrong-version", "wrong-crc", "altered"],
 )
 def test_a_spoiled_cache_is_ignored_and_rebuilt(mini: Invoke, spoil: Callable[[Path], None]) -> None:
     expected = mini("timeline", "--json").stdout
     [entry] = cache_files()
     spoil(entry)
     result = mini("timeline", "--json")
-    assert result.exit_code == 0
+    assert result.exit_code == 0, result.stderr
     assert result.stdout == expected
-    assert json.loads(entry.read_text())["format"] == load.CACHE_FORMAT
+    assert _header(entry)["format"] == load.CACHE_FORMAT
 
 
 def test_no_cache_writes_nothing(mini: Invoke) -> None:
@@ -121,7 +140,7 @@ def test_two_processes_filling_the_cache_at_once(tmp_path: Path) -> None:
         assert [p.wait(timeout=60) for p in procs] == [0, 0, 0, 0]
     entries = list((tmp_path / "race").iterdir())
     assert len(entries) == 1
-    assert json.loads(entries[0].read_text())["format"] == load.CACHE_FORMAT
+    assert _header(entries[0])["format"] == load.CACHE_FORMAT
 
 
 def test_old_entries_are_pruned(write: Write) -> None:
