@@ -21,7 +21,8 @@ from typer.core import TyperGroup
 
 from minusma_cli import __version__, query
 from minusma_cli.dates import parse_iso
-from minusma_cli.errors import ExitCode, FactsError, MinusmaError, OutputError, PipeClosed
+from minusma_cli.errors import ExitCode, FactsError, MinusmaError, OutputError, PipeClosed, UsageError
+from minusma_cli.render import FORMATS
 from minusma_cli.schema import ACTIONS, CATEGORIES, CAUSES, ROLES
 
 if TYPE_CHECKING:
@@ -167,12 +168,7 @@ def root(
 # --- options shared by every data command -------------------------------------------
 
 
-class Format(enum.StrEnum):
-    table = "table"
-    json = "json"
-    ndjson = "ndjson"
-    csv = "csv"
-    markdown = "markdown"
+Format = enum.StrEnum("Format", {f: f for f in FORMATS})  # type: ignore[misc]
 
 
 def _date(value: str | None) -> str | None:
@@ -187,7 +183,7 @@ def _date(value: str | None) -> str | None:
 COMMON: dict[str, tuple[Any, Any]] = {
     "format_": (
         Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)],
-        Format.table,
+        Format("table"),
     ),
     "json_": (Annotated[bool, typer.Option("--json", help="Short for --format json.")], False),
     "fields": (
@@ -240,7 +236,10 @@ class Output:
     """The shared options of a data command, and what they do."""
 
     def __init__(self, options: dict[str, Any]) -> None:
-        self.format: str = "json" if options["json_"] else options["format_"].value
+        chosen = options["format_"].value
+        if options["json_"] and chosen not in ("table", "json"):
+            raise UsageError(f"--json and --format {chosen} ask for two formats: choose one")
+        self.format: str = "json" if options["json_"] else chosen
         self.fields: str | None = options["fields"]
         self.no_color: bool = options["no_color"]
         self.facts_paths: list[Path] = options["facts"] or []
@@ -394,9 +393,11 @@ def casualties(
     chart: Chart = False,
 ) -> None:
     """Every reported casualty figure, with its date, qualifier and source, side by side."""
+    if attacks and (cause or chart):
+        raise UsageError("--attacks lists the deadliest attacks: it takes neither --cause nor --chart")
     facts = out.load()
     if attacks:
-        out.emit(query.attacks(facts, since=since, until=until), chart=chart)
+        out.emit(query.attacks(facts, since=since, until=until))
     else:
         out.emit(query.casualties(facts, causes=_values(cause), since=since, until=until), chart=chart)
 

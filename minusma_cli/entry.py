@@ -13,6 +13,10 @@ def main() -> None:
     # the cycle collector would only rescan them again and again (about a third of
     # the time of a large file). Reference counting still frees everything else.
     gc.disable()
+    for stream in (sys.stdout, sys.stderr):
+        # a terminal or pipe that cannot show a character gets an escape, not a crash
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         from minusma_cli import cli
 

@@ -14,7 +14,7 @@ from operator import itemgetter
 from typing import Any
 
 from minusma_cli.dates import overlaps, period_overlaps, sort_key, span, today
-from minusma_cli.errors import NotFoundError
+from minusma_cli.errors import NotFoundError, UsageError
 from minusma_cli.factbase import FactBase
 
 Row = dict[str, Any]
@@ -88,7 +88,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "note",
         "sources",
     ),
-    "sources": ("id", "title", "publisher", "published", "url", "kind", "cited_by"),
+    "sources": ("id", "title", "publisher", "published", "url", "kind", "cited_by", "sources"),
 }
 KEYS["attacks"] = KEYS["timeline"]
 #: the keys a record of any kind may have, with its "type" (search and show)
@@ -115,6 +115,19 @@ class Result:
         self.keys = keys
         self.rows = rows
         self.title = title
+
+
+def check_range(since: str | None, until: str | None) -> None:
+    """A range that ends before it starts is a mistake worth saying, not an empty answer."""
+    if since is not None and until is not None and span(since)[0] > span(until)[1]:
+        raise UsageError(f"--since {since} is after --until {until}")
+
+
+def _needs_text(text: str, option: str) -> str:
+    wanted = fold(text).strip()
+    if not wanted:
+        raise UsageError(f"{option}: give some text to look for")
+    return wanted
 
 
 def fold(text: str) -> str:
@@ -271,7 +284,7 @@ def place_names(facts: FactBase, pid: str) -> list[str]:
 
 def match_places(facts: FactBase, text: str) -> set[str]:
     """Place ids whose id, name or alias is ``text`` (ignoring case and accents)."""
-    wanted = fold(text).strip()
+    wanted = _needs_text(text, "--place")
     return {pid for pid in facts.places if any(fold(n) == wanted for n in place_names(facts, pid))}
 
 
@@ -286,8 +299,9 @@ def timeline(
     categories: Iterable[str] = (),
     place: str | None = None,
 ) -> Result:
+    check_range(since, until)
     cats = set(categories)
-    pids = match_places(facts, place) if place else None
+    pids = None if place is None else match_places(facts, place)
     rows = Rows(facts)
     # the bounds as days, once, rather than for each of (possibly) many events
     lo = span(since)[0] if since else None
@@ -313,6 +327,7 @@ def resolutions(
     since: str | None = None,
     until: str | None = None,
 ) -> Result:
+    check_range(since, until)
     nums, acts = set(numbers), set(actions)
     rows = Rows(facts)
     selected = sorted(
@@ -371,6 +386,7 @@ def casualties(
     since: str | None = None,
     until: str | None = None,
 ) -> Result:
+    check_range(since, until)
     wanted = set(causes)
     rows = Rows(facts)
     selected = sorted(
@@ -477,6 +493,8 @@ def sources(facts: FactBase) -> Result:
             **{k: src.get(k) for k in SOURCE_KEYS[1:]},
             "kind": src.get("kind"),
             "cited_by": counts.get(sid, 0),
+            # every object cites: a source cites itself
+            "sources": [{"id": sid, **{k: src.get(k) for k in SOURCE_KEYS[1:]}}],
         }
         for sid, src in sorted(facts.sources.items(), key=lambda kv: (kv[1].get("publisher", ""), kv[0]))
     ]
@@ -516,7 +534,7 @@ def _text_of(record: dict[str, Any]) -> Iterator[str]:
 
 def search(facts: FactBase, text: str) -> Result:
     """Records whose text, or whose places' names and aliases, contain ``text``."""
-    wanted = fold(text).strip()
+    wanted = _needs_text(text, "search")
     hit_places = {pid for pid in facts.places if any(wanted in fold(n) for n in place_names(facts, pid))}
     rows = Rows(facts)
     found: list[Row] = []

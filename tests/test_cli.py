@@ -461,3 +461,28 @@ def test_csv_keeps_nested_keys_beyond_the_known_ones(mini: Invoke) -> None:
     header = mini("summary", "--format", "csv").stdout.splitlines()[0].split(",")
     assert "ceiling.resolution" in header
     assert "mandate.resolution" in header
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("timeline", "--since", "2016", "--until", "2015"), "--since 2016 is after --until 2015"),
+        (("search", "  "), "give some text"),
+        (("timeline", "--place", ""), "give some text"),
+        (("casualties", "--attacks", "--chart"), "--attacks lists the deadliest attacks"),
+        (("casualties", "--attacks", "--cause", "all"), "--attacks lists the deadliest attacks"),
+        (("people", "--json", "--format", "csv"), "choose one"),
+    ],
+)
+def test_contradictory_or_empty_requests_are_usage_errors(
+    mini: Invoke, args: tuple[str, ...], message: str
+) -> None:
+    result = mini(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_source_objects_cite_themselves(mini: Invoke) -> None:
+    rows = as_json(mini("sources", "--json"))
+    assert rows[0]["sources"] == [{k: rows[0][k] for k in ("id", "title", "publisher", "published", "url")}]

@@ -85,3 +85,12 @@ def test_ctrl_c_exits_130_without_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     assert out == ""
+
+
+def test_a_terminal_that_cannot_show_accents(tmp_path: Path) -> None:
+    env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "cache"), "PYTHONIOENCODING": "ascii"}
+    result = subprocess.run(
+        [installed_minusma(), "bases"], capture_output=True, env=env, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"S\\xe9var\\xe9" in result.stdout
