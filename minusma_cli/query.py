@@ -425,7 +425,8 @@ def terms(facts: FactBase) -> dict[str, tuple[str | None, str | None]]:
     Where a source gives no start (or no end), the end of the previous holder of
     the same post (or the start of the next one) bounds the term, so that an
     acting commander with one known date is not taken to serve for ever; what
-    is still unknown after that is bounded by the mission's own span.
+    is still unknown after that is bounded by the mission, from its creation to
+    the end of the withdrawal.
     """
     out: dict[str, tuple[str | None, str | None]] = {}
     by_family: dict[str, list[dict[str, Any]]] = {}
@@ -443,7 +444,9 @@ def terms(facts: FactBase) -> dict[str, tuple[str | None, str | None]]:
                 out[before["id"]] = (start, next_start)
             if next_start is None and end is not None:
                 out[after["id"]] = (end, next_end)
-    first, last = facts.mission.get("established") if facts.mission else None, mission_span(facts)[1]
+    # leaders served the mission, not its liquidation: the withdrawal bounds them
+    m = facts.mission or {}
+    first, last = m.get("established"), m.get("withdrawn") or mission_span(facts)[1]
     return {pid: (start or first, end or last) for pid, (start, end) in out.items()}
 
 
