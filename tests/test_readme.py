@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
+import pytest
 import typer
 
 from minusma_cli.cli import app
+from tests.conftest import Invoke
 
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_option_of_every_command_is_documented() -> None:
@@ -34,3 +38,19 @@ def test_readme_starts_with_the_two_commands() -> None:
     ]
     ci = (Path(__file__).parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert lines[1] in ci
+
+
+def test_readme_examples_are_real_output(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each console example whose command the README shows in full is the tool's actual output."""
+    examples = re.findall(r"```console\n\$ (?:cd (\S+) && )?minusma ([^\n]*)\n(.*?)```", README, re.S)
+    checked = 0
+    for folder, command, shown in examples:
+        if "..." in shown or "|" in command or "&&" in command or not shown.strip():
+            continue
+        if folder:
+            monkeypatch.chdir(ROOT / folder)
+        result = invoke(*shlex.split(command), env={"COLUMNS": "100"})
+        assert (result.stdout + result.stderr).strip() == shown.strip(), command
+        monkeypatch.chdir(ROOT)
+        checked += 1
+    assert checked >= 3
