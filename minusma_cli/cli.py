@@ -157,6 +157,7 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
+    # declared for --help only: MinusmaGroup.main takes --debug from anywhere on the line first
     debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
 ) -> None:
     """An offline, sourced fact reference for the UN mission in Mali (MINUSMA, 2013-2023).
