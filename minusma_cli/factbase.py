@@ -126,12 +126,16 @@ def layer(files: list[FactFile]) -> tuple[FactBase, list[Problem]]:
                     table[key] = entry
         for name in LISTS:
             target = base.section(name)
+            owner = (loaded, name)
             for index, record in enumerate(doc.get(name, ())):
                 if not isinstance(record, dict):
                     continue
                 rid = record.get("id")
-                if isinstance(rid, str) and not claim(loaded, (name, index, "id"), rid, name):
-                    continue
+                if isinstance(rid, str):
+                    if rid not in first and rid != "mission":  # the common case, inline
+                        first[rid] = owner
+                    elif not claim(loaded, (name, index, "id"), rid, name):
+                        continue
                 target.append(record)
 
     for loaded in files:
@@ -169,26 +173,13 @@ def _dangling(loaded: FactFile, base: FactBase) -> list[Problem]:
         for index, record in enumerate(doc.get(name, ())):
             if not isinstance(record, dict):
                 continue
-            # the common case, all references known, costs two set checks and no allocation
-            cited = record.get("sources") or ()
-            at = record.get("places") or ()
+            for sid in record.get("sources") or ():
+                if sid not in sources:
+                    found.append(loaded.problem((name, index, "sources"), f"unknown source id {sid!r}"))
+            for pid in record.get("places") or ():
+                if pid not in places:
+                    found.append(loaded.problem((name, index, "places"), f"unknown place id {pid!r}"))
             pid = record.get("place")
-            if (
-                all(sid in sources for sid in cited)
-                and all(p in places for p in at)
-                and (not isinstance(pid, str) or pid in places)
-            ):
-                continue
-            found.extend(
-                loaded.problem((name, index, "sources"), f"unknown source id {sid!r}")
-                for sid in cited
-                if sid not in sources
-            )
-            found.extend(
-                loaded.problem((name, index, "places"), f"unknown place id {p!r}")
-                for p in at
-                if p not in places
-            )
             if isinstance(pid, str) and pid not in places:
                 found.append(loaded.problem((name, index, "place"), f"unknown place id {pid!r}"))
     return found

@@ -107,7 +107,12 @@ def _encoded(rows: Iterable[Row]) -> Iterator[str]:
             tail = made.get(id(cited))
             if tail is None:
                 tail = made[id(cited)] = encode(cited)
-            head = encode({k: v for k, v in row.items() if k != "sources"})
+            # take the last key out for the encoder and put it back where it was (last)
+            del row["sources"]
+            try:
+                head = encode(row)
+            finally:
+                row["sources"] = cited
             text = f'{head[:-1]}, "sources": {tail}}}' if len(head) > 2 else f'{{"sources": {tail}}}'
         else:
             text = encode(row)
