@@ -315,7 +315,9 @@ def timeline(
         and (not cats or e["category"] in cats)
         and (pids is None or not pids.isdisjoint(e.get("places") or ()))
     ]
-    selected.sort(key=itemgetter("date", "id"))  # every event has both; string order is date order
+    # by date, then id: two stable single-key sorts beat one sort on (date, id) tuples
+    selected.sort(key=itemgetter("id"))
+    selected.sort(key=itemgetter("date"))
     return Result("timeline", KEYS["timeline"], [rows.event(e) for e in selected], "Timeline")
 
 
