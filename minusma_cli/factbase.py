@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from minusma_cli.errors import FactsError, Problem
-from minusma_cli.load import FactFile, bundled_path, cache_key, cache_read, cache_write, parse_file, read_file
+from minusma_cli.load import (
+    FactFile,
+    bundled_path,
+    cache_key,
+    cache_read,
+    cache_write,
+    parse_file,
+    prechecked,
+    read_file,
+)
 from minusma_cli.schema import LISTS
 
 #: the record kind (``type`` in search output) of each list section
@@ -205,7 +214,7 @@ def load_files(paths: list[tuple[Path, str]], *, use_cache: bool = True) -> tupl
         if cached is not None:
             return FactBase(files, **{name: cached.get(name) for name in SECTIONS}), []
     for loaded, data in read:
-        if data is not None:
+        if data is not None and not prechecked(loaded, data):
             parse_file(loaded, data)
     base, problems = layer(files)
     if key and not problems:

@@ -220,30 +220,47 @@ def cache_key(contents: list[bytes]) -> str:
     return digest.hexdigest()
 
 
-def cache_read(key: str) -> dict[str, Any] | None:
-    """The cached sections for ``key``, or None when absent, unreadable, stale or altered.
+def entry_bytes(header: dict[str, Any], payload: Any) -> bytes:
+    """A cache entry: a JSON header line (with a CRC-32 of the rest), then the payload as JSON."""
+    import zlib
 
-    An entry is a header line (format, version, key and a CRC-32 of the rest)
-    and the facts as JSON. The checksum turns any change to the facts, even
-    one that leaves valid JSON behind, into a cache miss.
+    # ASCII on disk: it reads back faster (one byte per character in memory)
+    body = json.dumps(payload, ensure_ascii=True, separators=(",", ":"), check_circular=False).encode()
+    head = {"format": CACHE_FORMAT, "tool": __version__, **header, "crc32": zlib.crc32(body)}
+    return json.dumps(head).encode() + b"\n" + body
+
+
+def entry_payload(raw: bytes, **expected: Any) -> Any:
+    """The payload of an entry whose header matches ``expected``; None if anything is off.
+
+    The checksum turns any change to the payload, even one that leaves valid
+    JSON behind, into a miss.
     """
     import zlib
 
     try:
-        raw = (cache_dir() / f"{key}.json").read_bytes()
         head, _, body = raw.partition(b"\n")
         header = json.loads(head)
         if (
             not isinstance(header, dict)
             or header.get("format") != CACHE_FORMAT
             or header.get("tool") != __version__
-            or header.get("key") != key
+            or any(header.get(k) != v for k, v in expected.items())
             or header.get("crc32") != zlib.crc32(body)
         ):
             return None
-        facts = json.loads(body)
-    except (OSError, ValueError, RecursionError):
+        return json.loads(body)
+    except (ValueError, RecursionError):
         return None
+
+
+def cache_read(key: str) -> dict[str, Any] | None:
+    """The cached sections for ``key``, or None when absent, unreadable, stale or altered."""
+    try:
+        raw = (cache_dir() / f"{key}.json").read_bytes()
+    except OSError:
+        return None
+    facts = entry_payload(raw, key=key)
     if not isinstance(facts, dict):
         return None
     for section in LISTS:
@@ -257,19 +274,15 @@ def cache_read(key: str) -> dict[str, Any] | None:
 def cache_write(key: str, facts: dict[str, Any]) -> None:
     """Store checked facts under ``key``; any failure only means no cache this time."""
     import tempfile
-    import zlib
 
     directory = cache_dir()
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        # ASCII on disk: it reads back faster (one byte per character in memory)
-        body = json.dumps(facts, ensure_ascii=True, separators=(",", ":"), check_circular=False).encode()
-        header = {"format": CACHE_FORMAT, "tool": __version__, "key": key, "crc32": zlib.crc32(body)}
+        payload = entry_bytes({"key": key}, facts)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(json.dumps(header).encode() + b"\n")
-                handle.write(body)
+                handle.write(payload)
             os.replace(tmp, directory / f"{key}.json")
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -277,6 +290,34 @@ def cache_write(key: str, facts: dict[str, Any]) -> None:
         _prune(directory, keep=directory / f"{key}.json")
     except (OSError, ValueError):
         return
+
+
+def source_digest(data: bytes) -> str:
+    """The hash that ties a pre-checked copy to the exact bytes of its fact file."""
+    return cache_key([data])
+
+
+PRECHECKED = "facts.checked.json"
+
+
+def prechecked(loaded: FactFile, data: bytes, *, folder: Path | None = None) -> bool:
+    """Use the copy of the bundled facts checked when the package was built, if it matches.
+
+    The wheel carries it beside facts.toml (see hatch_build.py); a source
+    checkout has none, and a copy made from other bytes is ignored.
+    """
+    here = folder or Path(__file__).resolve().parent
+    if loaded.path.resolve() != here / "facts.toml":
+        return False
+    try:
+        raw = (here / PRECHECKED).read_bytes()
+    except OSError:
+        return False
+    doc = entry_payload(raw, source=source_digest(data))
+    if not isinstance(doc, dict):
+        return False
+    loaded.doc = doc
+    return True
 
 
 def _prune(directory: Path, *, keep: Path, most: int = 32) -> None:

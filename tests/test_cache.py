@@ -148,3 +148,25 @@ def test_old_entries_are_pruned(write: Write) -> None:
     for i in range(40):
         load_files([(write(text + f"\n# edit {i}\n", f"f{i}.toml"), "f")])
     assert len(cache_files()) == 32
+
+
+def test_the_build_time_copy_of_the_bundled_facts(tmp_path: Path) -> None:
+    """The wheel ships the bundled facts checked at build time, tied to their bytes."""
+    from minusma_cli.load import PRECHECKED, FactFile, entry_bytes, parse_file, prechecked, source_digest
+
+    data = MINI.read_bytes()
+    source = tmp_path / "facts.toml"
+    source.write_bytes(data)
+    checked = FactFile(source, "facts.toml")
+    parse_file(checked, data)
+    (tmp_path / PRECHECKED).write_bytes(entry_bytes({"source": source_digest(data)}, checked.doc))
+
+    used = FactFile(source, "facts.toml")
+    assert prechecked(used, data, folder=tmp_path)
+    assert used.doc == checked.doc
+    # edited facts, or a copy that was tampered with, are parsed again
+    assert not prechecked(FactFile(source, "facts.toml"), data + b"\n# edit\n", folder=tmp_path)
+    (tmp_path / PRECHECKED).write_bytes((tmp_path / PRECHECKED).read_bytes().replace(b"Kidal", b"Kidel"))
+    assert not prechecked(FactFile(source, "facts.toml"), data, folder=tmp_path)
+    # only the file beside the copy qualifies
+    assert not prechecked(FactFile(MINI, "mini.toml"), data, folder=tmp_path)
