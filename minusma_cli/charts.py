@@ -28,7 +28,6 @@ from minusma_cli.render import Notes, sanitize
 
 #: the narrowest layout; a smaller width is drawn at this width (lines are cropped, never wrapped)
 MIN_WIDTH = 60
-CHART_COMMANDS = ("bases", "casualties", "timeline")
 
 
 def chart(result: query.Result, facts: FactBase, *, width: int, color: bool) -> RenderableType:

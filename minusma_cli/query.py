@@ -98,13 +98,6 @@ ANY_KEYS = (
         k for name in ("timeline", "resolutions", "bases", "casualties", "people") for k in KEYS[name]
     ),
 )
-COMMAND_OF_KIND = {
-    "event": "timeline",
-    "resolution": "resolutions",
-    "base": "bases",
-    "casualty": "casualties",
-    "person": "people",
-}
 
 
 class Result:

@@ -471,10 +471,8 @@ def rich_table(g: Grid) -> Any:
     return Group(*parts)
 
 
-def use_rich(out: IO[str], *, force_plain: bool = False) -> bool:
+def use_rich(out: IO[str]) -> bool:
     """Draw with Rich on a terminal, or where FORCE_COLOR asks for it."""
-    if force_plain:
-        return False
     if os.environ.get("FORCE_COLOR"):
         return True
     isatty: Callable[[], bool] | None = getattr(out, "isatty", None)
@@ -561,7 +559,7 @@ def _picture(
 
         if facts is None:  # pragma: no cover - the CLI always passes the facts
             raise UsageError("--chart needs the fact base")
-        return draw(result, facts, width=max(60, console.width), color=console.color_system is not None)
+        return draw(result, facts, width=console.width, color=console.color_system is not None)
 
     console = make_console(out, no_color=no_color or not use_rich(out))
     console.print(picture(console))
