@@ -60,6 +60,10 @@ class Invalid(Exception):
 
 Check = Callable[[Any], Any]
 
+#: what the quick check (see _quick) needs to know of the rules made by one_of and list_of
+_CHOICES: dict[Check, frozenset[str]] = {}
+_ID_LISTS: dict[Check, bool] = {}
+
 
 def _type_name(value: object) -> str:
     if isinstance(value, bool):
@@ -164,6 +168,7 @@ def one_of(choices: tuple[str, ...]) -> Check:
             raise Invalid(f"{value!r} is not one of: {', '.join(choices)}")
         return str(value)
 
+    _CHOICES[check] = frozenset(choices)
     return check
 
 
@@ -226,6 +231,7 @@ def _id_list(*, non_empty: bool) -> Check:
                 return value
         return _slow_list(value, non_empty)
 
+    _ID_LISTS[check] = non_empty
     return check
 
 
@@ -379,6 +385,94 @@ ORDERED: dict[str, tuple[str, str]] = {
 #: per spec, its checks and its required fields, worked out once
 _COMPILED: dict[int, tuple[dict[str, Check], frozenset[str], str]] = {}
 
+# The quick check (see _quick): each field's rule as a code the loop can test
+# inline, since a function call per field is most of the cost of a large file.
+_TEXT, _SLUG, _IDS, _IDS_SOME, _DATE, _COUNT, _CHOICE, _OTHER = range(8)
+_QUICK: dict[int, dict[str, tuple[int, Any]]] = {}
+#: what a large file repeats, checked once: date strings (with their canonical
+#: form) and the ids in lists of references (sources, places)
+_SEEN_DATES: dict[str, str] = {}
+_SEEN_IDS: set[str] = set()
+
+
+def _quick_rules(spec: Spec) -> dict[str, tuple[int, Any]]:
+    found = _QUICK.get(id(spec))
+    if found is None:
+        found = {}
+        for key, (rule, _) in spec.items():
+            if rule is text:
+                found[key] = (_TEXT, None)
+            elif rule is slug:
+                found[key] = (_SLUG, None)
+            elif rule is partial_date:
+                found[key] = (_DATE, None)
+            elif rule is count:
+                found[key] = (_COUNT, None)
+            elif rule in _CHOICES:
+                found[key] = (_CHOICE, _CHOICES[rule])
+            elif rule in _ID_LISTS:
+                found[key] = (_IDS_SOME if _ID_LISTS[rule] else _IDS, None)
+            else:
+                found[key] = (_OTHER, rule)
+        _QUICK[id(spec)] = found
+    return found
+
+
+def _quick(record: dict[str, Any], rules: dict[str, tuple[int, Any]]) -> bool:
+    """Check a record that is most likely clean, converting dates in place.
+
+    True when every field passed; False as soon as anything looks off, and then
+    the caller runs the full check, which finds the same thing and says what it
+    is.  Every rule here accepts exactly what its full counterpart accepts.
+    """
+    match = ID_RE.fullmatch
+    for key, value in record.items():
+        rule = rules.get(key)
+        if rule is None:
+            return False
+        code = rule[0]
+        kind = type(value)
+        if code == _TEXT:
+            if kind is not str or not value or len(value) > MAX_STRING or value.isspace():
+                return False
+        elif code in (_IDS, _IDS_SOME):
+            if kind is not list or (code == _IDS_SOME and not value):
+                return False
+            for element in value:
+                if type(element) is str and element in _SEEN_IDS:
+                    continue
+                if type(element) is not str or len(element) > MAX_STRING or not match(element):
+                    return False
+                _SEEN_IDS.add(element)
+        elif code == _DATE:
+            if kind is _dt.date:
+                record[key] = value.isoformat()  # same key: allowed while iterating
+            elif kind is str:
+                iso = _SEEN_DATES.get(value)
+                if iso is None:
+                    iso = parse_iso(value)
+                    if iso is None:
+                        return False
+                    _SEEN_DATES[value] = iso
+                record[key] = iso
+            else:
+                return False
+        elif code == _SLUG:
+            if kind is not str or len(value) > MAX_STRING or not match(value):
+                return False
+        elif code == _CHOICE:
+            if kind is not str or value not in rule[1]:
+                return False
+        elif code == _COUNT:
+            if kind is not int or value < 0:
+                return False
+        else:
+            try:
+                record[key] = rule[1](value)
+            except Invalid:
+                return False
+    return True
+
 
 def _compiled(spec: Spec) -> tuple[dict[str, Check], frozenset[str], str]:
     found = _COMPILED.get(id(spec))
@@ -393,6 +487,14 @@ def _check_record(
     record: dict[str, Any], spec: Spec, path: tuple[str | int, ...], problems: list[RawProblem]
 ) -> None:
     """Check one record against its spec, converting values in place."""
+    if not (_quick(record, _quick_rules(spec)) and _compiled(spec)[1].issubset(record)):
+        _check_fully(record, spec, path, problems)
+
+
+def _check_fully(
+    record: dict[str, Any], spec: Spec, path: tuple[str | int, ...], problems: list[RawProblem]
+) -> None:
+    """The full check of one record, which says what is wrong with each field."""
     checks, required, names = _compiled(spec)
     missing = required.difference(record)
     for key, value in list(record.items()):
@@ -465,12 +567,16 @@ def check_document(doc: dict[str, Any]) -> list[RawProblem]:
             problems.append(RawProblem((section,), f"expected [[{section}]] tables"))
             del doc[section]
             continue
+        rules, required = _quick_rules(spec), _compiled(spec)[1]
+        order = ORDERED.get(section)
+        later = order[1] if order else ""
         for index, record in enumerate(records):
             path: tuple[str | int, ...] = (section, index)
-            if not isinstance(record, dict):
-                problems.append(RawProblem(path, "expected a table"))
-                continue
-            _check_record(record, spec, path, problems)
+            if type(record) is not dict or not (_quick(record, rules) and required.issubset(record)):
+                if not isinstance(record, dict):
+                    problems.append(RawProblem(path, "expected a table"))
+                    continue
+                _check_fully(record, spec, path, problems)
             if section == "resolutions" and isinstance(record.get("number"), int):
                 record["id"] = f"resolution-{record['number']}"
                 vote = record.get("vote")
@@ -482,8 +588,7 @@ def check_document(doc: dict[str, Any]) -> list[RawProblem]:
                             "abstainers named",
                         )
                     )
-            order = ORDERED.get(section)
-            if order and not _in_order(record, *order):
+            if later in record and order and not _in_order(record, *order):
                 problems.append(
                     RawProblem(
                         (*path, order[1]),
