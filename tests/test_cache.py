@@ -14,7 +14,7 @@ import pytest
 from minusma_cli import load
 from minusma_cli.factbase import SECTIONS, load_files
 from minusma_cli.load import cache_dir
-from tests.conftest import MINI, Invoke
+from tests.conftest import MINI, Invoke, installed_minusma
 
 Write = Callable[..., Path]
 
@@ -170,3 +170,38 @@ def test_the_build_time_copy_of_the_bundled_facts(tmp_path: Path) -> None:
     assert not prechecked(FactFile(source, "facts.toml"), data, folder=tmp_path)
     # only the file beside the copy qualifies
     assert not prechecked(FactFile(MINI, "mini.toml"), data, folder=tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="writing aside needs fork")
+def test_a_cache_entry_written_aside_is_whole_once_settled() -> None:
+    facts = {name: getattr(load_files([(MINI, "mini")], use_cache=False)[0], name) for name in SECTIONS}
+    load.cache_write("aside", facts, aside=True)
+    assert load._WRITERS, "no child was forked"
+    load.cache_settle()
+    assert load._WRITERS == []
+    assert load.cache_read("aside") == json.loads(json.dumps(facts))
+    assert [p.name for p in cache_dir().iterdir()] == ["aside.json"]  # no temporary file left
+
+
+def test_without_a_spare_process_the_entry_is_written_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork, raising=False)
+    facts = {name: getattr(load_files([(MINI, "mini")], use_cache=False)[0], name) for name in SECTIONS}
+    load.cache_write("here", facts, aside=True)
+    assert load._WRITERS == []
+    assert load.cache_read("here") is not None
+
+
+def test_the_installed_command_leaves_its_cache_entry_behind(tmp_path: Path) -> None:
+    """A real run forks its cache writer and waits for it: the entry is there when the run ends."""
+    env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "cache")}
+    args = [installed_minusma(), "timeline", "--json", "--no-bundled", "--facts", str(MINI)]
+    first = subprocess.run(args, capture_output=True, env=env, timeout=60, check=True)
+    entries = list((tmp_path / "cache").iterdir())
+    assert [e.suffix for e in entries] == [".json"]
+    assert _header(entries[0])["format"] == load.CACHE_FORMAT
+    second = subprocess.run(args, capture_output=True, env=env, timeout=60, check=True)
+    assert second.stdout == first.stdout
+    assert first.stderr == second.stderr == b""
