@@ -13,6 +13,7 @@ from typing import Any
 
 from minusma_cli.errors import FactsError, Problem
 from minusma_cli.load import (
+    CachedEvents,
     FactFile,
     bundled_path,
     cache_key,
@@ -49,16 +50,35 @@ class FactBase:
         bases: list[dict[str, Any]] | None = None,
         casualties: list[dict[str, Any]] | None = None,
         people: list[dict[str, Any]] | None = None,
+        cached_events: CachedEvents | None = None,
     ) -> None:
         self.mission = mission
         self.sources = sources if sources is not None else {}
         self.places = places if places is not None else {}
-        self.events = events if events is not None else []
+        # from the cache, the events are decoded when (and as far as) they are needed
+        self._events = events if events is not None or cached_events is not None else []
+        self._cached_events = cached_events
         self.resolutions = resolutions if resolutions is not None else []
         self.bases = bases if bases is not None else []
         self.casualties = casualties if casualties is not None else []
         self.people = people if people is not None else []
         self.files = files if files is not None else []
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        if self._events is None:
+            assert self._cached_events is not None
+            self._events = self._cached_events.all()
+        return self._events
+
+    def events_between(self, lo: str | None, hi: str | None) -> list[dict[str, Any]]:
+        """The events that may overlap the days lo..hi: all of them, or fewer when cached.
+
+        A superset, in no set order: the caller filters and sorts.
+        """
+        if self._events is None and self._cached_events is not None:
+            return self._cached_events.between(lo, hi)
+        return self.events
 
     def section(self, name: str) -> list[dict[str, Any]]:
         records: list[dict[str, Any]] = getattr(self, name)
@@ -215,7 +235,9 @@ def load_files(
         key = cache_key([data for data in contents if data is not None])
         cached = cache_read(key)
         if cached is not None:
-            return FactBase(files, **{name: cached.get(name) for name in SECTIONS}), []
+            facts, events = cached
+            sections = {name: facts.get(name) for name in SECTIONS if name != "events"}
+            return FactBase(files, **sections, cached_events=events), []
     for loaded, data in read:
         if data is not None and not prechecked(loaded, data):
             parse_file(loaded, data)

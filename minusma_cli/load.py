@@ -15,14 +15,14 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from minusma_cli import __version__
-from minusma_cli.errors import Problem
+from minusma_cli.errors import CacheError, Problem
 from minusma_cli.schema import LISTS, RawProblem, check_document
 
 MAX_BYTES = 64 * 1024 * 1024
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 _LINE_IN_MESSAGE = re.compile(r"\(at line (\d+), column \d+\)")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
 
@@ -221,12 +221,16 @@ def cache_key(contents: list[bytes]) -> str:
     return digest.hexdigest()
 
 
+def _json_bytes(value: Any) -> bytes:
+    # ASCII on disk: it reads back faster (one byte per character in memory)
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"), check_circular=False).encode()
+
+
 def entry_bytes(header: dict[str, Any], payload: Any) -> bytes:
-    """A cache entry: a JSON header line (with a CRC-32 of the rest), then the payload as JSON."""
+    """An entry of one JSON value: a JSON header line (with a CRC-32 of the rest), then the value."""
     import zlib
 
-    # ASCII on disk: it reads back faster (one byte per character in memory)
-    body = json.dumps(payload, ensure_ascii=True, separators=(",", ":"), check_circular=False).encode()
+    body = _json_bytes(payload)
     head = {"format": CACHE_FORMAT, "tool": __version__, **header, "crc32": zlib.crc32(body)}
     return json.dumps(head).encode() + b"\n" + body
 
@@ -242,34 +246,164 @@ def entry_payload(raw: bytes, **expected: Any) -> Any:
     try:
         head, _, body = raw.partition(b"\n")
         header = json.loads(head)
-        if (
-            not isinstance(header, dict)
-            or header.get("format") != CACHE_FORMAT
-            or header.get("tool") != __version__
-            or any(header.get(k) != v for k, v in expected.items())
-            or header.get("crc32") != zlib.crc32(body)
-        ):
+        if not _header_matches(header, expected) or header.get("crc32") != zlib.crc32(body):
             return None
         return json.loads(body)
     except (ValueError, RecursionError):
         return None
 
 
-def cache_read(key: str) -> dict[str, Any] | None:
-    """The cached sections for ``key``, or None when absent, unreadable, stale or altered."""
+def _header_matches(header: Any, expected: dict[str, Any]) -> bool:
+    return (
+        isinstance(header, dict)
+        and header.get("format") == CACHE_FORMAT
+        and header.get("tool") == __version__
+        and all(header.get(k) == v for k, v in expected.items())
+    )
+
+
+# A cache entry of layered facts is a header line, then the JSON of every section but
+# the events, then the events in one JSON part per year they start in, each with the
+# first date and the last day (plus "~", see query.timeline) of its events.  A run
+# that asks for a few years decodes only the parts that may hold them, and a run
+# that needs no events (resolutions, bases) decodes none.  The CRC-32 covers the
+# layout as well as the body, so that no altered entry is read.
+
+
+def facts_entry(key: str, facts: dict[str, Any]) -> bytes:
+    """The cache entry for these layered, checked facts."""
+    import zlib
+
+    events: list[dict[str, Any]] = facts["events"]
+    by_year: dict[str, list[int]] = {}
+    for index, event in enumerate(events):
+        by_year.setdefault(str(event.get("date"))[:4], []).append(index)
+    parts = [_json_bytes({name: value for name, value in facts.items() if name != "events"})]
+    chunks: list[list[Any]] = []
+    for year in sorted(by_year):
+        indexes = by_year[year]
+        chosen = [events[i] for i in indexes]
+        parts.append(_json_bytes([indexes, chosen]))
+        first = min(str(e.get("date")) for e in chosen)
+        last = max(str(e.get("end") or e.get("date")) + "~" for e in chosen)
+        chunks.append([len(parts[-1]), first, last])
+    body = b"".join(parts)
+    layout = {"base": len(parts[0]), "events": chunks, "count": len(events)}
+    crc = zlib.crc32(body, zlib.crc32(_json_bytes(layout)))
+    head = {"format": CACHE_FORMAT, "tool": __version__, "key": key, **layout, "crc32": crc}
+    return json.dumps(head).encode() + b"\n" + body
+
+
+class CachedEvents:
+    """The events of a cache entry, each part decoded when first needed."""
+
+    def __init__(self, where: Path, body: bytes, start: int, chunks: list[list[Any]], count: int) -> None:
+        self.where = where
+        self.count = count
+        self._body = body
+        self._spans: list[tuple[int, int, str, str]] = []
+        for length, first, last in chunks:
+            self._spans.append((start, start + length, first, last))
+            start += length
+        self._decoded: dict[int, tuple[list[int], list[dict[str, Any]]]] = {}
+
+    def between(self, lo: str | None, hi: str | None) -> list[dict[str, Any]]:
+        """The events of every part that may overlap the days lo..hi (a superset, in no set order)."""
+        found: list[dict[str, Any]] = []
+        for number, (_, _, first, last) in enumerate(self._spans):
+            if (lo is None or last >= lo) and (hi is None or first <= hi):
+                found.extend(self._part(number)[1])
+        return found
+
+    def all(self) -> list[dict[str, Any]]:
+        """Every event, in the order of the files."""
+        events: list[Any] = [None] * self.count
+        try:
+            for number in range(len(self._spans)):
+                for index, event in zip(*self._part(number), strict=True):
+                    events[index] = event
+        except (IndexError, TypeError, ValueError):
+            self._damaged()
+        if any(event is None for event in events):
+            self._damaged()
+        return events
+
+    def _part(self, number: int) -> tuple[list[int], list[dict[str, Any]]]:
+        found = self._decoded.get(number)
+        if found is None:
+            start, end, _, _ = self._spans[number]
+            try:
+                value = json.loads(self._body[start:end])
+            except (ValueError, RecursionError):
+                value = None
+            if not (
+                isinstance(value, list)
+                and len(value) == 2
+                and isinstance(value[0], list)
+                and isinstance(value[1], list)
+                and len(value[0]) == len(value[1])
+                and all(type(event) is dict for event in value[1])
+            ):
+                self._damaged()
+            found = self._decoded[number] = (value[0], value[1])
+        return found
+
+    def _damaged(self) -> NoReturn:
+        # The checksum makes this a forged entry, not a torn one: drop it and say so.
+        with contextlib.suppress(OSError):
+            self.where.unlink()
+        raise CacheError(
+            f"the cache entry {self.where} could not be read and was removed; run the command again"
+        )
+
+
+def _layout_ok(header: dict[str, Any], size: int) -> bool:
+    chunks, base, count = header.get("events"), header.get("base"), header.get("count")
+    if not (type(base) is int and type(count) is int and isinstance(chunks, list) and base >= 0):
+        return False
+    total = base
+    for chunk in chunks:
+        if not (
+            isinstance(chunk, list)
+            and len(chunk) == 3
+            and type(chunk[0]) is int
+            and chunk[0] > 0
+            and isinstance(chunk[1], str)
+            and isinstance(chunk[2], str)
+        ):
+            return False
+        total += chunk[0]
+    return total == size
+
+
+def cache_read(key: str) -> tuple[dict[str, Any], CachedEvents] | None:
+    """The cached sections for ``key`` and their events, or None when absent, unreadable, stale or altered."""
+    import zlib
+
+    where = cache_dir() / f"{key}.json"
     try:
-        raw = (cache_dir() / f"{key}.json").read_bytes()
+        raw = where.read_bytes()
     except OSError:
         return None
-    facts = entry_payload(raw, key=key)
+    head, _, body = raw.partition(b"\n")
+    try:
+        header = json.loads(head)
+        if not (_header_matches(header, {"key": key}) and _layout_ok(header, len(body))):
+            return None
+        layout = {"base": header["base"], "events": header["events"], "count": header["count"]}
+        if header.get("crc32") != zlib.crc32(body, zlib.crc32(_json_bytes(layout))):
+            return None
+        facts = json.loads(body[: header["base"]])
+    except (ValueError, RecursionError):
+        return None
     if not isinstance(facts, dict):
         return None
     for section in LISTS:
-        if not isinstance(facts.get(section), list):
+        if section != "events" and not isinstance(facts.get(section), list):
             return None
     if not (isinstance(facts.get("sources"), dict) and isinstance(facts.get("places"), dict)):
         return None
-    return facts
+    return facts, CachedEvents(where, body, header["base"], header["events"], header["count"])
 
 
 #: children writing a cache entry aside (see cache_write), until cache_settle
@@ -321,7 +455,7 @@ def _store(key: str, facts: dict[str, Any]) -> None:
     directory = cache_dir()
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        payload = entry_bytes({"key": key}, facts)
+        payload = facts_entry(key, facts)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "wb") as handle:

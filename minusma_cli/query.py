@@ -302,7 +302,7 @@ def timeline(
     # period_overlaps, inlined: this loop may run over hundreds of thousands of events
     selected = [
         e
-        for e in facts.events
+        for e in facts.events_between(lo, hi)
         if (lo is None or (e.get("end") or e["date"]) + "~" >= lo)
         and (hi is None or e["date"] <= hi)
         and (not cats or e["category"] in cats)

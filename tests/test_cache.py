@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -10,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from minusma_cli import load
 from minusma_cli.factbase import SECTIONS, load_files
@@ -71,12 +74,17 @@ def _with_header(path: Path, **changes: object) -> None:
     path.write_bytes(json.dumps({**json.loads(head), **changes}).encode() + b"\n" + body)
 
 
-def _without_a_date(path: Path) -> None:
-    """Valid JSON, valid header, but the facts changed: only the checksum tells."""
+def _another_date(path: Path) -> None:
+    """Valid JSON in every part, a valid header, but one fact changed: only the checksum tells."""
     head, _, body = path.read_bytes().partition(b"\n")
-    facts = json.loads(body)
-    del facts["events"][0]["date"]
-    path.write_bytes(head + b"\n" + json.dumps(facts).encode())
+    assert b'"date":"2013' in body
+    path.write_bytes(head + b"\n" + body.replace(b'"date":"2013', b'"date":"2014', 1))
+
+
+def _another_layout(path: Path) -> None:
+    """The parts' dates in the header changed, so a run would skip the wrong ones: the checksum tells."""
+    head = json.loads(path.read_bytes().partition(b"\n")[0])
+    _with_header(path, events=[[length, "0001", "9999~"] for length, _, _ in head["events"]])
 
 
 @pytest.mark.parametrize(
@@ -88,9 +96,23 @@ def _without_a_date(path: Path) -> None:
         lambda p: _with_header(p, format=999),
         lambda p: _with_header(p, tool="0.0.0"),
         lambda p: _with_header(p, crc32=0),
-        _without_a_date,
+        lambda p: _with_header(p, base=1),
+        lambda p: _with_header(p, events=None),
+        _another_date,
+        _another_layout,
     ],
-    ids=["truncated", "garbage", "not-an-object", "wrong-format", "wrong-version", "wrong-crc", "altered"],
+    ids=[
+        "truncated",
+        "garbage",
+        "not-an-object",
+        "wrong-format",
+        "wrong-version",
+        "wrong-crc",
+        "wrong-lengths",
+        "no-layout",
+        "altered-fact",
+        "altered-layout",
+    ],
 )
 def test_a_spoiled_cache_is_ignored_and_rebuilt(mini: Invoke, spoil: Callable[[Path], None]) -> None:
     expected = mini("timeline", "--json").stdout
@@ -179,7 +201,10 @@ def test_a_cache_entry_written_aside_is_whole_once_settled() -> None:
     assert load._WRITERS, "no child was forked"
     load.cache_settle()
     assert load._WRITERS == []
-    assert load.cache_read("aside") == json.loads(json.dumps(facts))
+    cached = load.cache_read("aside")
+    assert cached is not None
+    sections, events = cached
+    assert {**sections, "events": events.all()} == json.loads(json.dumps(facts))
     assert [p.name for p in cache_dir().iterdir()] == ["aside.json"]  # no temporary file left
 
 
@@ -205,3 +230,96 @@ def test_the_installed_command_leaves_its_cache_entry_behind(tmp_path: Path) -> 
     second = subprocess.run(args, capture_output=True, env=env, timeout=60, check=True)
     assert second.stdout == first.stdout
     assert first.stderr == second.stderr == b""
+
+
+def _event(number: int, date: str, end: str | None) -> str:
+    end_line = f'end = "{end}"\n' if end else ""
+    return (
+        f'[[events]]\nid = "e{number}"\ndate = "{date}"\n{end_line}category = "attack"\n'
+        f'title = "Event {number}"\nsources = ["s"]\n\n'
+    )
+
+
+SOURCE = (
+    '[sources.s]\ntitle = "T"\npublisher = "P"\npublished = "n.d."\nurl = "https://e.org/"\nkind = "news"\n\n'
+)
+partial_dates = st.one_of(
+    st.integers(2010, 2016).map(str),
+    st.builds(lambda y, m: f"{y}-{m:02}", st.integers(2010, 2016), st.integers(1, 12)),
+    st.dates(dt.date(2010, 1, 1), dt.date(2016, 12, 31)).map(dt.date.isoformat),
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.tuples(partial_dates, st.one_of(st.none(), partial_dates)), min_size=1, max_size=30),
+    st.one_of(st.none(), partial_dates),
+    st.one_of(st.none(), partial_dates),
+)
+@example([("2015", None), ("2015-05", None)], "2015-06", None)  # a year outlasts its months
+@example([("2015-02-28", None)], None, "2015-02")  # on the last day asked for
+def test_the_cached_events_answer_as_the_file_does(
+    write: Write, events: list[tuple[str, str | None]], since: str | None, until: str | None
+) -> None:
+    """Decoding only some years of the cached events loses none of the events asked for."""
+    from minusma_cli.errors import UsageError
+    from minusma_cli.query import search, timeline
+
+    # an end before its date is a fact-file error, tested elsewhere: put each pair in order
+    pairs = [(d, e) if e is None or e >= d else (e, d) for d, e in events]
+    path = write(SOURCE + "".join(_event(i, d, e) for i, (d, e) in enumerate(pairs)), "years.toml")
+    for entry in cache_files():
+        entry.unlink()
+    fresh, problems = load_files([(path, "years.toml")], use_cache=False)
+    assert problems == []
+    load_files([(path, "years.toml")])  # fills the cache
+    cached, _ = load_files([(path, "years.toml")])
+    assert cached._cached_events is not None, "not served from the cache"
+    try:
+        want = timeline(fresh, since=since, until=until).rows
+    except UsageError:
+        return
+    assert timeline(cached, since=since, until=until).rows == want
+    assert search(cached, "Event").rows == search(fresh, "Event").rows  # file order, every event
+    assert cached.events == fresh.events
+
+
+def test_a_run_decodes_only_the_years_it_needs(write: Write) -> None:
+    years = range(2013, 2024)
+    path = write(SOURCE + "".join(_event(y, str(y), None) for y in years), "years.toml")
+    load_files([(path, "y")])
+    facts, _ = load_files([(path, "y")])
+    cached = facts._cached_events
+    assert cached is not None
+    assert [e["id"] for e in facts.events_between("2020-01-01", "2020-12-31")] == ["e2020"]
+    assert len(cached._decoded) == 1
+    facts.section("resolutions")
+    assert len(cached._decoded) == 1
+    assert [e["id"] for e in facts.events] == [f"e{y}" for y in years]
+    assert len(cached._decoded) == len(years)
+
+
+def test_a_forged_entry_is_removed_with_a_message(mini: Invoke) -> None:
+    """An entry whose checksum was made to match a broken part: exit 70, then a clean rebuild."""
+    import zlib
+
+    expected = mini("timeline", "--json").stdout
+    [entry] = cache_files()
+    head, _, body = entry.read_bytes().partition(b"\n")
+    header = json.loads(head)
+    base = header["base"]
+    length = header["events"][0][0]
+    forged = b"[" + b" " * (length - 2) + b"]"  # valid JSON, the wrong shape
+    body = body[:base] + forged + body[base + length :]
+    layout = {"base": base, "events": header["events"], "count": header["count"]}
+    crc = zlib.crc32(body, zlib.crc32(json.dumps(layout, separators=(",", ":")).encode()))
+    entry.write_bytes(json.dumps({**header, "crc32": crc}).encode() + b"\n" + body)
+
+    result = mini("timeline", "--json")
+    assert result.exit_code == 70
+    assert "could not be read and was removed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not entry.exists()
+    again = mini("timeline", "--json")
+    assert again.exit_code == 0
+    assert again.stdout == expected
