@@ -228,8 +228,7 @@ COMMON: dict[str, tuple[Any, Any]] = {
 
 
 #: set by the console-script entry point, which exits without tearing down: the
-#: loaded facts are kept here so they are not freed one object at a time first.
-#: It also waits for a cache entry written aside (see load.cache_write).
+#: loaded facts are kept here so they are not freed one object at a time first
 KEEP_UNTIL_EXIT = False
 _KEPT: list[object] = []
 
@@ -253,9 +252,7 @@ class Output:
     def load(self) -> "FactBase":
         from minusma_cli.factbase import load_factbase
 
-        self.facts = load_factbase(
-            self.facts_paths, use_cache=not self.no_cache, bundled=self.bundled, write_aside=KEEP_UNTIL_EXIT
-        )
+        self.facts = load_factbase(self.facts_paths, use_cache=not self.no_cache, bundled=self.bundled)
         if KEEP_UNTIL_EXIT:
             _KEPT.append(self.facts)
         return self.facts

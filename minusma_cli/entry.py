@@ -21,13 +21,7 @@ def main() -> None:
         from minusma_cli import cli
 
         cli.KEEP_UNTIL_EXIT = True
-        try:
-            code = cli.run()
-        finally:
-            # a cache entry may still be being written by a child (see load.cache_write)
-            load = sys.modules.get("minusma_cli.load")
-            if load is not None:
-                load.cache_settle()
+        code = cli.run()
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         code = 130

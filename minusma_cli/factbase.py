@@ -217,15 +217,12 @@ def _dangling(loaded: FactFile, base: FactBase) -> list[Problem]:
 SECTIONS = ("mission", "sources", "places", *LISTS)
 
 
-def load_files(
-    paths: list[tuple[Path, str]], *, use_cache: bool = True, write_aside: bool = False
-) -> tuple[FactBase, list[Problem]]:
+def load_files(paths: list[tuple[Path, str]], *, use_cache: bool = True) -> tuple[FactBase, list[Problem]]:
     """Load and layer files, returning the problems instead of raising them.
 
     The cache holds the layered and cross-checked result for these exact file
     contents, so a warm run reads one JSON file and skips the TOML parser, the
-    schema checks and the checks across files.  ``write_aside``: see
-    :func:`minusma_cli.load.cache_write`.
+    schema checks and the checks across files.
     """
     read = [read_file(path, display) for path, display in paths]
     files = [loaded for loaded, _ in read]
@@ -243,16 +240,13 @@ def load_files(
             parse_file(loaded, data)
     base, problems = layer(files)
     if key and not problems:
-        cache_write(key, {name: getattr(base, name) for name in SECTIONS}, aside=write_aside)
+        cache_write(key, {name: getattr(base, name) for name in SECTIONS})
     return base, problems
 
 
-def load_factbase(
-    extra: Iterable[Path] = (), *, use_cache: bool = True, bundled: bool = True, write_aside: bool = False
-) -> FactBase:
+def load_factbase(extra: Iterable[Path] = (), *, use_cache: bool = True, bundled: bool = True) -> FactBase:
     """The bundled base with the user's files layered over it; raises FactsError."""
-    paths = fact_paths(extra, bundled=bundled)
-    base, problems = load_files(paths, use_cache=use_cache, write_aside=write_aside)
+    base, problems = load_files(fact_paths(extra, bundled=bundled), use_cache=use_cache)
     if problems:
         raise FactsError(problems)
     return base

@@ -406,50 +406,8 @@ def cache_read(key: str) -> tuple[dict[str, Any], CachedEvents] | None:
     return facts, CachedEvents(where, body, header["base"], header["events"], header["count"])
 
 
-#: children writing a cache entry aside (see cache_write), until cache_settle
-_WRITERS: list[int] = []
-
-
-def cache_write(key: str, facts: dict[str, Any], *, aside: bool = False) -> None:
-    """Store checked facts under ``key``; any failure only means no cache this time.
-
-    Encoding a large fact base takes about as long as answering from it, so
-    with ``aside`` the run forks, where it can, and does both at once (on two
-    cores; on one, the fork costs a few milliseconds).  The child shares the
-    facts without copying them, writes nothing but the cache entry, and leaves
-    with ``os._exit`` so nothing of the parent's (buffers, handlers) runs twice.
-    Whoever asks for ``aside`` must call :func:`cache_settle` before leaving.
-    """
-    if aside and hasattr(os, "fork"):
-        try:
-            pid = os.fork()
-        except OSError:
-            pid = -1  # no process to spare: write it here instead
-        if pid == 0:  # pragma: no cover - the child; its work is seen by the tests
-            code = 1
-            try:
-                quiet = os.open(os.devnull, os.O_RDWR)
-                for fd in (0, 1, 2):
-                    os.dup2(quiet, fd)
-                _store(key, facts)
-                code = 0
-            finally:
-                os._exit(code)
-        if pid > 0:
-            _WRITERS.append(pid)
-            return
-    _store(key, facts)
-
-
-def cache_settle() -> None:
-    """Wait for a cache entry being written aside, so that no process outlives the run."""
-    while _WRITERS:
-        pid = _WRITERS.pop()
-        with contextlib.suppress(ChildProcessError):  # already reaped
-            os.waitpid(pid, 0)
-
-
-def _store(key: str, facts: dict[str, Any]) -> None:
+def cache_write(key: str, facts: dict[str, Any]) -> None:
+    """Store checked facts under ``key``; any failure only means no cache this time."""
     import tempfile
 
     directory = cache_dir()
