@@ -234,8 +234,8 @@ PEAK_WRAPPER = (
 )
 
 
-# ru_maxrss is per process: the largest of the tool and the child it forks to write the
-# cache, not their sum.  This wrapper samples the tool's whole process tree instead, every
+# ru_maxrss is per process: the largest of the tool and the child it forks to parse half
+# of a large file, not their sum.  This wrapper samples the tool's whole process tree instead, every
 # 2 ms, adding up the proportional set size (PSS: a page shared by two processes counts
 # half in each) from /proc, so the peak it prints is the memory the run held at once.
 TREE_WRAPPER = r"""
@@ -632,7 +632,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             kb = [t for t in trees if t is not None]
             ref_kb = statistics.median(mem_ref)
             print(
-                f"  info  whole process tree (the tool and its cache writer, summed PSS sampled every 2 ms), "
+                f"  info  whole process tree (the tool and the child that parses half the file; summed PSS "
+                f"sampled every 2 ms), "
                 f"empty cache: median {mb(statistics.median(kb))} (min {mb(min(kb))}, max {mb(max(kb))}); "
                 f"{statistics.median(kb) / ref_kb:.2f}x the tomllib.load peak"
             )
