@@ -564,11 +564,19 @@ def split_point(data: bytes, *, at_least: int | None = None) -> int | None:
     return cut if cut_ok(data, cut) else None
 
 
-def _cores() -> int:
+def _may_fork() -> bool:
+    """Whether a second process can help: fork exists, two cores or more, no other thread."""
+    if not hasattr(os, "fork"):  # pragma: no cover - Windows
+        return False
+    # a fork copies one thread; a lock another thread held would stay locked in the child
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return False
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return cores > 1
 
 
 def _parse_halves(data: bytes, cut: int) -> dict[str, Any] | None:
@@ -637,7 +645,7 @@ def _parse_halves(data: bytes, cut: int) -> dict[str, Any] | None:
 
 def parse_file(loaded: FactFile, data: bytes) -> None:
     """Decode, parse and check a file's bytes into ``loaded.doc``; problems are collected."""
-    cut = split_point(data) if hasattr(os, "fork") and _cores() > 1 else None
+    cut = split_point(data) if _may_fork() else None
     if cut is not None:
         halves = _parse_halves(data, cut)
         if halves is not None:

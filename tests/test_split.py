@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -199,3 +200,19 @@ def test_a_problem_in_either_half_is_reported_as_usual(
     assert plain.exit_code == cut.exit_code == 3
     assert cut.stderr == plain.stderr
     assert "killed: must not be negative (got -2)" in cut.stderr
+
+
+def test_no_second_process_with_another_thread_running() -> None:
+    import threading
+
+    from minusma_cli.load import _may_fork
+
+    assert _may_fork() == (len(os.sched_getaffinity(0)) > 1)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not _may_fork()
+    finally:
+        stop.set()
+        other.join()
