@@ -90,14 +90,14 @@ class MinusmaGroup(TyperGroup):
             count = len(exc.problems)
             _say(f"minusma: {count} problem{'s' if count != 1 else ''} in the fact files.")
             return exc.exit_code
+        except PipeClosed as exc:
+            _silence_stdout()
+            return exc.exit_code
         except MinusmaError as exc:
             if isinstance(exc, OutputError):
                 _silence_stdout()
             _say(f"minusma: error: {exc.message}")
             return exc.exit_code
-        except PipeClosed:
-            _silence_stdout()
-            return ExitCode.OK
         except click_exc.NoArgsIsHelpError as exc:
             _say(exc.format_message())
             return ExitCode.USAGE

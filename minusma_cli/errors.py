@@ -80,5 +80,10 @@ class CacheError(MinusmaError):
     exit_code = ExitCode.INTERNAL
 
 
-class PipeClosed(Exception):
-    """The reader of stdout went away (``| head``): stop quietly."""
+class PipeClosed(MinusmaError):
+    """The reader of stdout went away (``| head``): not a failure, so stop quietly with 0."""
+
+    exit_code = ExitCode.OK
+
+    def __init__(self) -> None:
+        super().__init__("")
