@@ -508,7 +508,9 @@ def read_file(path: Path, display: str | None = None) -> tuple[FactFile, bytes |
 # - an earlier line reads [[events]] too, with no multi-line string opened before it
 #   (no ''' or """), so it is a table header (a one-line string cannot hold a line
 #   break, an inline table cannot span lines, and such a line inside an array is a
-#   syntax error): "events" is an array of tables, which the second half extends;
+#   syntax error): "events" is an array of tables, which the second half extends.
+#   This is the only guard against a static array (events = [...]) in the first
+#   half, which the whole would refuse to extend and the halves would not notice;
 # - no line of the second half starts with "[" except those headers, and its result
 #   is {"events": [...]} and nothing else: all it defines are new events, each a
 #   table of its own, as they would be in the whole.
@@ -590,15 +592,19 @@ def _parse_halves(data: bytes, cut: int) -> dict[str, Any] | None:
         read_end, write_end = os.pipe()
     except OSError:
         return None
+    # Ctrl-C is held back until each process stands in the block that cleans up after it.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         pid = os.fork()
     except OSError:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         os.close(read_end)
         os.close(write_end)
         return None
     if pid == 0:  # pragma: no cover - the child; the tests see what it sends
         code = 1
         try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             os.close(read_end)
             payload = b""
             try:
@@ -613,25 +619,28 @@ def _parse_halves(data: bytes, cut: int) -> dict[str, Any] | None:
         finally:
             os._exit(code)
     os.close(write_end)
-    clean = False
+    answer = b""
+    finished = False  # the child has sent all it will send
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         try:
             doc = tomllib.loads(data[:cut].decode("utf-8-sig"))
             clean = isinstance(doc.get("events"), list) and not check_document(doc)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
-            doc = {}
+            doc, clean = {}, False
         if clean:
             with open(read_end, "rb", closefd=False) as pipe:
                 answer = pipe.read()
-            clean = bool(answer)
+            finished = True
     finally:
         os.close(read_end)
-        if not clean:
+        if not finished:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
+        status = 1
         with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
-    if not clean:
+            status = os.waitpid(pid, 0)[1]
+    if not (finished and answer and os.waitstatus_to_exitcode(status) == 0):
         return None
     try:
         rest = json.loads(answer)

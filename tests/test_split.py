@@ -216,3 +216,45 @@ def test_no_second_process_with_another_thread_running() -> None:
     finally:
         stop.set()
         other.join()
+
+
+def test_a_child_that_fails_means_parsing_the_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = ("\n" + SOURCE + "".join(event(i) for i in range(40))).encode()
+    cut = split_point(data, at_least=0)
+    assert cut is not None
+    parent = os.getpid()
+
+    def fail_in_the_child(value: Any) -> bytes:
+        if os.getpid() != parent:
+            raise MemoryError("the child ran out")
+        return json.dumps(value).encode()
+
+    monkeypatch.setattr(load, "_json_bytes", fail_in_the_child)
+    assert _parse_halves(data, cut) is None
+
+
+def test_an_answer_from_a_child_that_then_failed_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a child that exits 0 is believed, even if all it sent looks whole."""
+    data = ("\n" + SOURCE + "".join(event(i) for i in range(40))).encode()
+    cut = split_point(data, at_least=0)
+    assert cut is not None
+    parent = os.getpid()
+    real_open = open
+
+    class FailsOnClose:
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> Any:
+            return self.handle
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+            raise OSError("the disk went away")
+
+    def opener(fd: int, mode: str = "r", **kwargs: Any) -> Any:
+        handle = real_open(fd, mode, **kwargs)
+        return handle if os.getpid() == parent else FailsOnClose(handle)
+
+    monkeypatch.setattr(load, "open", opener, raising=False)
+    assert _parse_halves(data, cut) is None
