@@ -481,7 +481,8 @@ def _parse(text: str, loaded: FactFile) -> dict[str, Any] | None:
         loaded.problems.append(Problem(loaded.display, None, "", "nested too deeply to read"))
         return None
     if not any(key != "schema_version" for key in doc):
-        loaded.problems.append(Problem(loaded.display, None, "", "no facts in this file (it is empty)"))
+        why = "only a schema_version" if doc else "it is empty"
+        loaded.problems.append(Problem(loaded.display, None, "", f"no facts in this file ({why})"))
         return None
     return doc
 

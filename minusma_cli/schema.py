@@ -18,6 +18,9 @@ from minusma_cli.dates import parse_iso, span
 
 SCHEMA_VERSION = 1
 MAX_STRING = 4000
+#: the largest whole number a count may hold; far beyond any real figure here, and small
+#: enough that every output format can print it
+MAX_COUNT = 10**9
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 CATEGORIES = (
@@ -104,11 +107,20 @@ def slug(value: Any) -> str:
     raise Invalid(f"{value!r} is not an id (lowercase letters, digits and '-')")
 
 
+def _figure(value: float) -> str:
+    """A number for a message; a huge whole number is described, not spelled out."""
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"a number of about {value.bit_length() * 3 // 10:,} digits"
+    return str(value)
+
+
 def count(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid(f"expected a whole number, got {_type_name(value)}")
     if value < 0:
-        raise Invalid(f"must not be negative (got {value})")
+        raise Invalid(f"must not be negative (got {_figure(value)})")
+    if value > MAX_COUNT:
+        raise Invalid(f"too large (got {_figure(value)}; the limit is {MAX_COUNT:,})")
     return value
 
 
@@ -117,7 +129,7 @@ def _coordinate(limit: float) -> Check:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise Invalid(f"expected a decimal number, got {_type_name(value)}")
         if not -limit <= value <= limit:
-            raise Invalid(f"must be between -{limit:g} and {limit:g} (got {value})")
+            raise Invalid(f"must be between -{limit:g} and {limit:g} (got {_figure(value)})")
         return float(value)
 
     return check
@@ -464,7 +476,7 @@ def _quick(record: dict[str, Any], rules: dict[str, tuple[int, Any]]) -> bool:
             if kind is not str or value not in rule[1]:
                 return False
         elif code == _COUNT:
-            if kind is not int or value < 0:
+            if kind is not int or not 0 <= value <= MAX_COUNT:
                 return False
         else:
             try:
@@ -527,9 +539,8 @@ def check_document(doc: dict[str, Any]) -> list[RawProblem]:
             problems.append(RawProblem((key,), f"unknown section (expected: {', '.join(TOP_LEVEL)})"))
     version = doc.get("schema_version", SCHEMA_VERSION)
     if version != SCHEMA_VERSION or isinstance(version, bool):
-        problems.append(
-            RawProblem(("schema_version",), f"unsupported version {version!r} (this tool reads 1)")
-        )
+        shown = _figure(version) if isinstance(version, int) else repr(version)
+        problems.append(RawProblem(("schema_version",), f"unsupported version {shown} (this tool reads 1)"))
 
     mission = doc.get("mission")
     if mission is not None:

@@ -179,7 +179,8 @@ CLEAN: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 #: values at the edges of the field checks
 EDGES: list[Any] = [
-    -1, 0, 7, True, 1.5, "", " ", "\t", "A" * 4001, "a" * 4001, "Bad Id", "s1", "x",
+    -1, 0, 7, 10**9, 10**9 + 1, 16**4000, -(16**4000), True, 1.5,
+    "", " ", "\t", "A" * 4001, "a" * 4001, "Bad Id", "s1", "x",
     [], ["s1"], ["s1", "Bad Id"], [1], ["s1", ["s2"]], [""], ["a" * 4001],
     "2015", " 2015 ", "2015-02-29", "2016-02-29", "2015-13", "٢٠١٥", "n.d.",
     dt.date(2015, 1, 1), dt.datetime(2015, 1, 1), dt.time(1, 2),
