@@ -15,7 +15,6 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -497,176 +496,20 @@ def read_file(path: Path, display: str | None = None) -> tuple[FactFile, bytes |
         return loaded, None
 
 
-# --- a large file, parsed in two halves at once ---------------------------------------
-#
-# The TOML parser is most of the time of a first run on a large file, and it runs on
-# one core.  A file that ends in a long run of events can be cut before one of them
-# and each half parsed by its own process, with the result the whole would give:
-#
-# - the cut is just before a line that reads exactly [[events]], and the first half
-#   parses alone, so the cut is not inside a string or an array (the half would end
-#   in the middle of it): the second half starts where a statement starts;
-# - an earlier line reads [[events]] too, with no multi-line string opened before it
-#   (no ''' or """), so it is a table header (a one-line string cannot hold a line
-#   break, an inline table cannot span lines, and such a line inside an array is a
-#   syntax error): "events" is an array of tables, which the second half extends.
-#   This is the only guard against a static array (events = [...]) in the first
-#   half, which the whole would refuse to extend and the halves would not notice;
-# - no line of the second half starts with "[" except those headers, and its result
-#   is {"events": [...]} and nothing else: all it defines are new events, each a
-#   table of its own, as they would be in the whole.
-#
-# If either half fails to parse or to check, or anything else is off, the file is
-# parsed whole, so that every message (and its line number) is the usual one.
-
-_EVENT_HEADER = re.compile(rb"\[\[events\]\][ \t]*(?:\r?\n|\Z)")
-_INDENTED_BRACKET = re.compile(rb"\n[ \t]+\[")
-#: below this many bytes, a second process costs more than it saves
-SPLIT_AT_LEAST = 1 << 20
-
-
-def _event_headers(data: bytes, start: int, end: int) -> Iterator[int]:
-    """Where the lines beginning in data[start:end] that read exactly [[events]] begin (start >= 1)."""
-    at = start - 2
-    while (at := data.find(b"\n[[events]]", at + 1, end)) >= 0:
-        if _EVENT_HEADER.match(data, at + 1):
-            yield at + 1
-
-
-def cut_ok(data: bytes, cut: int) -> bool:
-    """Whether ``data`` may be cut at ``cut`` and its halves parsed apart (see above)."""
-    if cut < 1 or data[cut - 1 : cut] != b"\n" or not _EVENT_HEADER.match(data, cut):
-        return False
-    first = next(_event_headers(data, 1, cut), None)
-    if first is None or b'"""' in data[:first] or b"'''" in data[:first]:
-        return False
-    if _INDENTED_BRACKET.search(data, cut):
-        return False
-    events = data.count(b"\n[[events]]\n", cut) + data.count(b"\n[[events]]\r\n", cut)
-    return data.count(b"\n[", cut) == events
-
-
-def split_point(data: bytes, *, at_least: int | None = None) -> int | None:
-    """Where a fact file's bytes can be cut in two and each half parsed alone, or None.
-
-    The cut is just after a line break, so each half is UTF-8 on its own.
-    """
-    if len(data) < (SPLIT_AT_LEAST if at_least is None else at_least):
-        return None
-    middle = start = len(data) // 2
-    # walk back over the lines of the second half that open events, to the last that does not
-    end = len(data)
-    while (at := data.rfind(b"\n[", middle, end)) >= 0:
-        if not _EVENT_HEADER.match(data, at + 1):
-            start = at + 1
-            break
-        end = at
-    cut = next(_event_headers(data, start, len(data)), None)
-    if cut is None or len(data) - cut < len(data) // 8:  # too little left to share
-        return None
-    return cut if cut_ok(data, cut) else None
-
-
-def _may_fork() -> bool:
-    """Whether a second process can help: fork exists, two cores or more, no other thread."""
-    if not hasattr(os, "fork"):  # pragma: no cover - Windows
-        return False
-    # a fork copies one thread; a lock another thread held would stay locked in the child
-    threading = sys.modules.get("threading")
-    if threading is not None and threading.active_count() > 1:
-        return False
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    return cores > 1
-
-
-def _parse_halves(data: bytes, cut: int) -> dict[str, Any] | None:
-    """Parse and check ``data[:cut]`` here and ``data[cut:]`` in a forked child; None: parse it whole."""
-    import signal
-    import tomllib
-
-    if b"\x00" in data:
-        return None
-    try:
-        read_end, write_end = os.pipe()
-    except OSError:
-        return None
-    # Ctrl-C is held back until each process stands in the block that cleans up after it.
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        pid = os.fork()
-    except OSError:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        os.close(read_end)
-        os.close(write_end)
-        return None
-    if pid == 0:  # pragma: no cover - the child; the tests see what it sends
-        code = 1
-        try:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-            os.close(read_end)
-            payload = b""
-            try:
-                rest = tomllib.loads(data[cut:].decode("utf-8"))
-                if list(rest) == ["events"] and isinstance(rest["events"], list) and not check_document(rest):
-                    payload = _json_bytes(rest["events"])
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
-                pass  # an empty answer: the parent parses the whole file and reports it
-            with open(write_end, "wb") as pipe:
-                pipe.write(payload)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    answer = b""
-    finished = False  # the child has sent all it will send
-    try:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        try:
-            doc = tomllib.loads(data[:cut].decode("utf-8-sig"))
-            clean = isinstance(doc.get("events"), list) and not check_document(doc)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
-            doc, clean = {}, False
-        if clean:
-            with open(read_end, "rb", closefd=False) as pipe:
-                answer = pipe.read()
-            finished = True
-    finally:
-        os.close(read_end)
-        if not finished:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        status = 1
-        with contextlib.suppress(ChildProcessError):
-            status = os.waitpid(pid, 0)[1]
-    if not (finished and answer and os.waitstatus_to_exitcode(status) == 0):
-        return None
-    try:
-        rest = json.loads(answer)
-    except ValueError:
-        return None
-    if not isinstance(rest, list):
-        return None
-    doc["events"].extend(rest)
-    return doc
-
-
 def parse_file(loaded: FactFile, data: bytes) -> None:
     """Decode, parse and check a file's bytes into ``loaded.doc``; problems are collected."""
-    cut = split_point(data) if _may_fork() else None
-    if cut is not None:
-        halves = _parse_halves(data, cut)
-        if halves is not None:
-            loaded.doc = halves  # parsed and checked, clean
-            return
+    from minusma_cli import tail
+
     try:
         text = _decode(data)
     except ValueError as exc:
         loaded.problems.append(Problem(loaded.display, None, "", str(exc)))
         return
-    doc = _parse(text, loaded)
+    # the run of events that ends most large files is read fast; the rest, and any
+    # file the fast reader cannot vouch for, by tomllib (which also words every error)
+    doc = tail.parse(text)
+    if doc is None:
+        doc = _parse(text, loaded)
     if doc is None:
         return
     raw = check_document(doc)

@@ -1,0 +1,178 @@
+"""A fast reader for the run of ``[[events]]`` tables that ends most large fact files.
+
+``tomllib`` reads a character at a time, and on a large fact file it is most of a
+first run.  Yet such a file is nearly all events, written one plain line at a time:
+``key = "text"``, a date, a whole number, a one-line array of strings.  Those lines
+are read here with one regular expression each, about four times faster, and
+anything else (an escape, a float, a multi-line value, a sub-table, a duplicate
+key...) is handed back to ``tomllib``: one event table at a time, or, if anything
+is off, the whole file.  Whatever this module returns is what ``tomllib.loads``
+returns for the same text; ``tests/test_tail.py`` holds it to that.
+
+Why the two readings agree:
+
+- The tail starts at a line that reads ``[[events]]``, after the last line that
+  begins with ``[`` and does not, so it holds only event tables, their keys and
+  lines that begin with space, tab or ``#``.
+- The head (the text before the tail) must parse alone.  Then the tail starts
+  where a statement starts, not inside a string or an array: the head would end in
+  the middle of it and fail.  Each ``[[events]]`` header of the tail appends a new
+  table to ``events``, as in the whole, provided ``events`` is unknown to the head
+  or is an array of tables there.  The head shows the latter by a line reading
+  ``[[events]]`` before which no multi-line string opens (so the line is a header:
+  a one-line string cannot hold a line break, an inline table cannot span lines,
+  and inside an array such a line is a syntax error).  No other shape of
+  ``events`` survives a header in a head that parses.
+- A line of the tail is read here only if the whole line matches; an event table
+  with any other line is given to ``tomllib`` alone, from its header to the next
+  line reading ``[[events]]``, and must give ``{"events": [...]}`` and nothing
+  else: it can only add events, as it would in the whole.  If that table ended
+  inside a multi-line value, it fails to parse, and so the whole file is parsed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any
+
+_CHAR = r"[^\x00-\x08\x0a-\x1f\x7f"  # a character TOML allows in a string or comment (open class)
+_COMMENT = r"(?:#" + _CHAR + r"]*)?"
+_BASIC = r'"' + _CHAR + r'"\\]*"'
+_HEADER = r"\[\[events\]\][ \t]*" + _COMMENT + r"\r?\n"
+
+# One line of the tail.  lastindex names what matched: the value's group, 1 for an
+# empty array (only the key matched), 9 for a header, None for a blank or comment line.
+_LINE = re.compile(
+    r"(?:[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:"
+    r'"(' + _CHAR + r'"\\]*)"'  # 2: a basic string without escapes
+    r"|'(" + _CHAR + r"']*)'"  # 3: a literal string
+    r"|([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"  # 4, 5, 6: a date
+    r"|(-?(?:0|[1-9][0-9]*))"  # 7: a whole number
+    r"|\[[ \t]*((?:" + _BASIC + r"[ \t]*,[ \t]*)*" + _BASIC + r"[ \t]*,?)?[ \t]*\]"  # 8: strings
+    r"|(true|false)"  # 9 would clash with the header: booleans are group 9, headers 10
+    r")[ \t]*" + _COMMENT + r"\r?\n"
+    r"|(" + _HEADER + r")"
+    r"|[ \t]*" + _COMMENT + r"\r?\n)"
+)
+_KEY, _BASIC_STR, _LITERAL, _DAY, _INT, _STRINGS, _BOOL, _NEW_TABLE = 1, 2, 3, 6, 7, 8, 9, 10
+_ITEM = re.compile(r'"([^"]*)"')
+_NEXT_HEADER = re.compile(r"\n" + _HEADER)
+_HEADER_AT = re.compile(_HEADER)
+_OTHER_TABLE = re.compile(r"\n\[(?!\[events\]\])")
+
+
+def tail_start(text: str) -> int | None:
+    """Where the closing run of event tables starts, or None if the text has none."""
+    other = None
+    for other_match in _OTHER_TABLE.finditer(text):
+        other = other_match
+    if other is None and _HEADER_AT.match(text):
+        return 0
+    start = 0 if other is None else other.start() + 1
+    if start == 0 and text.startswith("[") and not _HEADER_AT.match(text):
+        start = 1
+    found = _NEXT_HEADER.search(text, max(start - 1, 0))
+    return None if found is None else found.start() + 1
+
+
+def events_are_open(head: str) -> bool:
+    """Whether ``head`` opens ``events`` as an array of tables (see the module's notes)."""
+    first = 0 if _HEADER_AT.match(head) else None
+    if first is None:
+        found = _NEXT_HEADER.search(head)
+        if found is None:
+            return False
+        first = found.start() + 1
+    before = head[:first]
+    return '"""' not in before and "'''" not in before
+
+
+def read_events(text: str) -> list[dict[str, Any]] | None:
+    """The event tables of a tail (text that starts with a header), or None: parse it all whole."""
+    import tomllib
+
+    if not text.endswith("\n"):
+        if text.endswith("\r"):
+            return None
+        text += "\n"
+    events: list[dict[str, Any]] = []
+    table: dict[str, Any] = {}
+    table_at = 0
+    pos = 0
+    end = len(text)
+    match = _LINE.match
+    date = _dt.date
+    while pos < end:
+        line = match(text, pos)
+        kind = None if line is None else line.lastindex
+        if line is not None and kind == _NEW_TABLE:
+            table = {}
+            events.append(table)
+            table_at = pos
+            pos = line.end()
+            continue
+        if line is not None and kind is None:
+            pos = line.end()
+            continue
+        if line is not None and events:
+            key = line.group(_KEY)
+            if key not in table:
+                pos = line.end()
+                if kind == _BASIC_STR:
+                    table[key] = line.group(_BASIC_STR)
+                elif kind == _INT:
+                    table[key] = int(line.group(_INT))
+                elif kind == _STRINGS:
+                    table[key] = _ITEM.findall(line.group(_STRINGS))
+                elif kind == _DAY:
+                    year, month, day = line.group(4, 5, 6)
+                    try:
+                        table[key] = date(int(year), int(month), int(day))
+                    except ValueError:
+                        return None  # 2015-02-30: tomllib's to report
+                elif kind == _LITERAL:
+                    table[key] = line.group(_LITERAL)
+                elif kind == _BOOL:
+                    table[key] = line.group(_BOOL) == "true"
+                else:  # only the key matched: an empty array
+                    table[key] = []
+                continue
+        # a line this reader does not take: this event table goes to tomllib on its own
+        if not events:
+            return None
+        after = _NEXT_HEADER.search(text, pos - 1 if pos else 0)
+        stop = end if after is None else after.start() + 1
+        try:
+            alone = tomllib.loads(text[table_at:stop])
+        except (tomllib.TOMLDecodeError, RecursionError):
+            return None
+        found = alone.get("events")
+        if len(alone) != 1 or not isinstance(found, list):
+            return None
+        events.pop()
+        events.extend(found)
+        table = {}
+        pos = stop
+    return events
+
+
+def parse(text: str) -> dict[str, Any] | None:
+    """``tomllib.loads(text)`` read faster, or None when this reader cannot vouch for it."""
+    import tomllib
+
+    start = tail_start(text)
+    if start is None:
+        return None
+    head = text[:start]
+    try:
+        doc = tomllib.loads(head)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return None
+    if "events" in doc and not events_are_open(head):
+        return None
+    events = read_events(text[start:])
+    if events is None:
+        return None
+    doc.setdefault("events", []).extend(events)
+    return doc
