@@ -234,53 +234,6 @@ PEAK_WRAPPER = (
 )
 
 
-# ru_maxrss is per process: the largest of the tool and the child it forks to parse half
-# of a large file, not their sum.  This wrapper samples the tool's whole process tree instead, every
-# 2 ms, adding up the proportional set size (PSS: a page shared by two processes counts
-# half in each) from /proc, so the peak it prints is the memory the run held at once.
-TREE_WRAPPER = r"""
-import subprocess, sys, time
-def pss(pid):
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-def tree(pid):
-    found = [pid]
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            kids = [int(k) for k in f.read().split()]
-    except OSError:
-        kids = []
-    for kid in kids:
-        found.extend(tree(kid))
-    return found
-proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
-peak = 0
-while proc.poll() is None:
-    peak = max(peak, sum(pss(p) for p in tree(proc.pid)))
-    time.sleep(0.002)
-print(peak)
-sys.exit(proc.returncode)
-"""
-
-
-def tree_peak_kb(python: str, cmd: Sequence[str], env: dict[str, str], cache: Path) -> int | None:
-    """Peak of the summed PSS of ``cmd`` and its children, empty cache; None without /proc."""
-    if not Path("/proc/self/smaps_rollup").exists():
-        return None
-    try:
-        return int(
-            checked([python, "-c", TREE_WRAPPER, *cmd], {**env, "MINUSMA_CACHE_DIR": str(cache)}).stdout
-        )
-    finally:
-        shutil.rmtree(cache, ignore_errors=True)
-
-
 def peak_kb(python: str, cmd: Sequence[str], env: dict[str, str]) -> int:
     """Peak resident memory (KiB) of ``cmd`` alone, measured by a wrapper process."""
     return int(checked([python, "-c", PEAK_WRAPPER, *cmd], env).stdout)
@@ -607,7 +560,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print()
 
         # 5. peak memory of the cold run
-        print(f"5. Peak memory (max RSS, own process), cold {big:,}-event run vs bare tomllib.load")
+        print(f"5. Peak memory (max RSS), cold {big:,}-event run vs bare tomllib.load")
         mem_tool: list[int] = []
         mem_ref: list[int] = []
         for i in range(large_pairs):
@@ -627,16 +580,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             cmd = [minusma, "timeline", "--facts", str(files[n]), "--since", "2020", "--json"]
             cold_kb = cold_peak(python, cmd, env, tmp / f"mem-{n}")
             print(f"  info  {n:,} events, empty cache: tool {mb(cold_kb)}")
-        trees = [tree_peak_kb(python, timeline, env, tmp / f"tree-{i}") for i in range(large_pairs)]
-        if all(t is not None for t in trees):
-            kb = [t for t in trees if t is not None]
-            ref_kb = statistics.median(mem_ref)
-            print(
-                f"  info  whole process tree (the tool and the child that parses half the file; summed PSS "
-                f"sampled every 2 ms), "
-                f"empty cache: median {mb(statistics.median(kb))} (min {mb(min(kb))}, max {mb(max(kb))}); "
-                f"{statistics.median(kb) / ref_kb:.2f}x the tomllib.load peak"
-            )
         print()
 
         # 6. scaling, cold cache
