@@ -39,21 +39,23 @@ from typing import Any
 _CHAR = r"[^\x00-\x08\x0a-\x1f\x7f"  # a character TOML allows in a string or comment (open class)
 _COMMENT = r"(?:#" + _CHAR + r"]*)?"
 _BASIC = r'"' + _CHAR + r'"\\]*"'
-_HEADER = r"\[\[events\]\][ \t]*" + _COMMENT + r"\r?\n"
+_END = r"(?:\r?\n|\Z)"
+_HEADER = r"\[\[events\]\][ \t]*" + _COMMENT + _END
 
 # One line of the tail.  lastindex names what matched: the value's group, 1 for an
-# empty array (only the key matched), 9 for a header, None for a blank or comment line.
-_LINE = re.compile(
-    r"(?:[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:"
+# empty array (only the key matched), 10 for a header, None for a blank or comment line.
+_VALUE = (
     r'"(' + _CHAR + r'"\\]*)"'  # 2: a basic string without escapes
     r"|'(" + _CHAR + r"']*)'"  # 3: a literal string
     r"|([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"  # 4, 5, 6: a date
     r"|(-?(?:0|[1-9][0-9]*))"  # 7: a whole number
     r"|\[[ \t]*((?:" + _BASIC + r"[ \t]*,[ \t]*)*" + _BASIC + r"[ \t]*,?)?[ \t]*\]"  # 8: strings
-    r"|(true|false)"  # 9 would clash with the header: booleans are group 9, headers 10
-    r")[ \t]*" + _COMMENT + r"\r?\n"
-    r"|(" + _HEADER + r")"
-    r"|[ \t]*" + _COMMENT + r"\r?\n)"
+    r"|(true|false)"  # 9: a boolean
+)
+_LINE = re.compile(
+    rf"(?:[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:{_VALUE})[ \t]*{_COMMENT}{_END}"  # 1: the key
+    rf"|({_HEADER})"  # 10: a header
+    rf"|[ \t]*{_COMMENT}{_END})"  # a blank line or a comment
 )
 _KEY, _BASIC_STR, _LITERAL, _DAY, _INT, _STRINGS, _BOOL, _NEW_TABLE = 1, 2, 3, 6, 7, 8, 9, 10
 _ITEM = re.compile(r'"([^"]*)"')
@@ -88,18 +90,13 @@ def events_are_open(head: str) -> bool:
     return '"""' not in before and "'''" not in before
 
 
-def read_events(text: str) -> list[dict[str, Any]] | None:
-    """The event tables of a tail (text that starts with a header), or None: parse it all whole."""
+def read_events(text: str, start: int = 0) -> list[dict[str, Any]] | None:
+    """The event tables of ``text[start:]`` (which starts with a header), or None: parse it all whole."""
     import tomllib
 
-    if not text.endswith("\n"):
-        if text.endswith("\r"):
-            return None
-        text += "\n"
     events: list[dict[str, Any]] = []
     table: dict[str, Any] = {}
-    table_at = 0
-    pos = 0
+    table_at = pos = start
     end = len(text)
     match = _LINE.match
     date = _dt.date
@@ -141,7 +138,7 @@ def read_events(text: str) -> list[dict[str, Any]] | None:
         # a line this reader does not take: this event table goes to tomllib on its own
         if not events:
             return None
-        after = _NEXT_HEADER.search(text, pos - 1 if pos else 0)
+        after = _NEXT_HEADER.search(text, pos - 1)
         stop = end if after is None else after.start() + 1
         try:
             alone = tomllib.loads(text[table_at:stop])
@@ -171,7 +168,7 @@ def parse(text: str) -> dict[str, Any] | None:
         return None
     if "events" in doc and not events_are_open(head):
         return None
-    events = read_events(text[start:])
+    events = read_events(text, start)
     if events is None:
         return None
     doc.setdefault("events", []).extend(events)
