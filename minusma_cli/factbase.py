@@ -226,7 +226,8 @@ def load_files(paths: list[tuple[Path, str]], *, use_cache: bool = True) -> tupl
     """
     read = [read_file(path, display) for path, display in paths]
     files = [loaded for loaded, _ in read]
-    contents = [data for _, data in read]
+    contents: list[bytes | None] = [data for _, data in read]
+    del read
     key = ""
     if use_cache and all(data is not None for data in contents):
         key = cache_key([data for data in contents if data is not None])
@@ -235,9 +236,12 @@ def load_files(paths: list[tuple[Path, str]], *, use_cache: bool = True) -> tupl
             facts, events = cached
             sections = {name: facts.get(name) for name in SECTIONS if name != "events"}
             return FactBase(files, **sections, cached_events=events), []
-    for loaded, data in read:
+    for index, loaded in enumerate(files):
+        # each file's bytes are let go once it is parsed: a large one is as big again as its text
+        data, contents[index] = contents[index], None
         if data is not None and not prechecked(loaded, data):
             parse_file(loaded, data)
+        del data
     base, problems = layer(files)
     if key and not problems:
         cache_write(key, {name: getattr(base, name) for name in SECTIONS})

@@ -271,8 +271,11 @@ def _header_matches(header: Any, expected: dict[str, Any]) -> bool:
 # layout as well as the body, so that no altered entry is read.
 
 
-def facts_entry(key: str, facts: dict[str, Any]) -> bytes:
-    """The cache entry for these layered, checked facts."""
+def facts_entry(key: str, facts: dict[str, Any]) -> list[bytes]:
+    """The cache entry for these layered, checked facts, in pieces to write one after another.
+
+    Not joined: on a large file each join would be another copy of the whole entry.
+    """
     import zlib
 
     events: list[dict[str, Any]] = facts["events"]
@@ -288,11 +291,12 @@ def facts_entry(key: str, facts: dict[str, Any]) -> bytes:
         first = min(str(e.get("date")) for e in chosen)
         last = max(str(e.get("end") or e.get("date")) + "~" for e in chosen)
         chunks.append([len(parts[-1]), first, last])
-    body = b"".join(parts)
     layout = {"base": len(parts[0]), "events": chunks, "count": len(events)}
-    crc = zlib.crc32(body, zlib.crc32(_json_bytes(layout)))
+    crc = zlib.crc32(_json_bytes(layout))
+    for part in parts:
+        crc = zlib.crc32(part, crc)
     head = {"format": CACHE_FORMAT, "tool": __version__, "key": key, **layout, "crc32": crc}
-    return json.dumps(head).encode() + b"\n" + body
+    return [json.dumps(head).encode() + b"\n", *parts]
 
 
 class CachedEvents:
@@ -414,11 +418,11 @@ def cache_write(key: str, facts: dict[str, Any]) -> None:
     directory = cache_dir()
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        payload = facts_entry(key, facts)
+        pieces = facts_entry(key, facts)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
+                handle.writelines(pieces)
             os.replace(tmp, directory / f"{key}.json")
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

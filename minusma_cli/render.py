@@ -119,6 +119,10 @@ def _encoded(rows: Iterable[Row]) -> Iterator[str]:
         yield text if text.isascii() and "\x7f" not in text else _json_safe(text)
 
 
+#: rows encoded and written at a time
+_BATCH = 2048
+
+
 def _write_lines(parts: list[str], out: IO[str], *, head: str, sep: str, tail: str) -> None:
     """Write encoded rows; as UTF-8 bytes straight to the binary layer when there is one.
 
@@ -130,7 +134,14 @@ def _write_lines(parts: list[str], out: IO[str], *, head: str, sep: str, tail: s
         out.write(head + sep.join(parts) + tail)
         return
     out.flush()
-    binary.write(head.encode() + sep.encode().join([p.encode() for p in parts]) + tail.encode())
+    # in batches: one join of a large output would hold it twice more (encoded, joined)
+    between = sep.encode()
+    binary.write(head.encode())
+    for start in range(0, len(parts), _BATCH):
+        if start:
+            binary.write(between)
+        binary.write(between.join([p.encode() for p in parts[start : start + _BATCH]]))
+    binary.write(tail.encode())
     binary.flush()
 
 

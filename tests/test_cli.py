@@ -486,3 +486,16 @@ def test_contradictory_or_empty_requests_are_usage_errors(
 def test_source_objects_cite_themselves(mini: Invoke) -> None:
     rows = as_json(mini("sources", "--json"))
     assert rows[0]["sources"] == [{k: rows[0][k] for k in ("id", "title", "publisher", "published", "url")}]
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 1000])
+def test_output_in_batches_is_the_same(invoke: Invoke, monkeypatch: pytest.MonkeyPatch, batch: int) -> None:
+    from minusma_cli import render
+
+    whole = {fmt: invoke("timeline", "--format", fmt).stdout for fmt in ("json", "ndjson")}
+    monkeypatch.setattr(render, "_BATCH", batch)
+    for fmt, expected in whole.items():
+        got = invoke("timeline", "--format", fmt).stdout
+        assert got == expected
+        rows = json.loads(got) if fmt == "json" else [json.loads(line) for line in got.splitlines()]
+        assert len(rows) > 20
