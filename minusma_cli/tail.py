@@ -4,9 +4,9 @@
 first run.  Yet such a file is nearly all events, written one plain line at a time:
 ``key = "text"``, a date, a whole number, a one-line array of strings.  Those lines
 are read here with one regular expression each, about four times faster, and
-anything else (an escape, a float, a multi-line value, a sub-table, a duplicate
-key...) is handed back to ``tomllib``: one event table at a time, or, if anything
-is off, the whole file.  Whatever this module returns is what ``tomllib.loads``
+anything else (a float, a multi-line value, an inline or sub-table, a dotted or
+duplicate key...) is handed back to ``tomllib``: one event table at a time, or,
+if anything is off, the whole file.  Whatever this module returns is what ``tomllib.loads``
 returns for the same text; ``tests/test_tail.py`` holds it to that.
 
 Why the two readings agree:
@@ -39,13 +39,15 @@ from typing import Any
 _CHAR = r"[^\x00-\x08\x0a-\x1f\x7f"  # a character TOML allows in a string or comment (open class)
 _COMMENT = r"(?:#" + _CHAR + r"]*)?"
 _BASIC = r'"' + _CHAR + r'"\\]*"'
+_PLAIN = _CHAR + r'"\\]'  # in a basic string, a character that stands for itself
+_ESCAPED = r'\\(?:["\\btnfr]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})'  # TOML 1.0's escapes
 _END = r"(?:\r?\n|\Z)"
 _HEADER = r"\[\[events\]\][ \t]*" + _COMMENT + _END
 
 # One line of the tail.  lastindex names what matched: the value's group, 1 for an
 # empty array (only the key matched), 10 for a header, None for a blank or comment line.
 _VALUE = (
-    r'"(' + _CHAR + r'"\\]*)"'  # 2: a basic string without escapes
+    r'"(' + _PLAIN + r"*(?:" + _ESCAPED + _PLAIN + r'*)*)"'  # 2: a basic string
     r"|'(" + _CHAR + r"']*)'"  # 3: a literal string
     r"|([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"  # 4, 5, 6: a date
     r"|(-?(?:0|[1-9][0-9]*))"  # 7: a whole number
@@ -59,6 +61,29 @@ _LINE = re.compile(
 )
 _KEY, _BASIC_STR, _LITERAL, _DAY, _INT, _STRINGS, _BOOL, _NEW_TABLE = 1, 2, 3, 6, 7, 8, 9, 10
 _ITEM = re.compile(r'"([^"]*)"')
+_ESCAPE = re.compile(r'\\(?:(["\\btnfr])|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))')
+_SHORT = {'"': '"', "\\": "\\", "b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r"}
+
+
+def _unescape(value: str) -> str | None:
+    """The text of a basic string's escapes (which _LINE has checked), or None for a bad code point."""
+    bad = False
+
+    def one(escape: re.Match[str]) -> str:
+        nonlocal bad
+        short, four, eight = escape.groups()
+        if short is not None:
+            return _SHORT[short]
+        code = int(four or eight, 16)
+        if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+            bad = True
+            return ""
+        return chr(code)
+
+    text = _ESCAPE.sub(one, value)
+    return None if bad else text
+
+
 _NEXT_HEADER = re.compile(r"\n" + _HEADER)
 _HEADER_AT = re.compile(_HEADER)
 _OTHER_TABLE = re.compile(r"\n\[(?!\[events\]\])")
@@ -117,7 +142,12 @@ def read_events(text: str, start: int = 0) -> list[dict[str, Any]] | None:
             if key not in table:
                 pos = line.end()
                 if kind == _BASIC_STR:
-                    table[key] = line.group(_BASIC_STR)
+                    value = line.group(_BASIC_STR)
+                    if "\\" in value:
+                        value = _unescape(value)
+                        if value is None:  # not a Unicode character: tomllib's to report
+                            return None
+                    table[key] = value
                 elif kind == _INT:
                     table[key] = int(line.group(_INT))
                 elif kind == _STRINGS:

@@ -117,6 +117,10 @@ def test_events_are_open_only_where_a_header_shows_it(head: str, is_open: bool) 
 LINES = [
     'id = "x"', "id = 'x'", 'note = "a \\"b\\""', 'note = "tab\there"',
     'note = "ctl\x01"', "note = 'ctl\x7f'",
+    'note = "\\u00e9"', 'note = "\\U0001F600"', 'note = "\\ud800"', 'note = "\\U00110000"', 'note = "\\x41"',
+    'note = "\\e"', 'note = "a\\\\b"', 'note = "\\b\\t\\n\\f\\r"', 'note = "\\u00"', 'note = "end\\"',
+    'note = "\\u0000"', 'note = "\\\\"', 'note = "\\ "', 'note = "x\\"y"',
+    'places = ["a\\u0041"]',
     'note = "é ✓ 𝄞"', 'note = ""', "note = ''", 'note = """', '"""', "note = '''", "'''", 'note = """x"""',
     "date = 2015-01-02", "date = 2015-02-30", "date = 2015-13-01", "date = 2015-01-02T10:00:00",
     "date = 2015-01-02 10:00:00", "date = 2015-01-02 # c", "date = 2015-1-2", 'date = "2015"',
@@ -137,7 +141,8 @@ LINES = [
 
 #: lines the fast reader takes, so that many documents are read by it from end to end
 PLAIN = [
-    'note = "x"', "note = 'y'", "flag = true", "flag = false", "killed = 4", "killed = -0",
+    'note = "x"', 'note = "say \\"hi\\" \\u00e9"', "note = 'y'", "flag = true", "flag = false",
+    "killed = 4", "killed = -0",
     "date = 2016-02-29", 'places = ["a", "b"]', "places = []", "# c", "", 'title = "é"',
 ]  # fmt: skip
 line = st.one_of(st.sampled_from(PLAIN), st.sampled_from(LINES))
