@@ -86,6 +86,8 @@ def _unescape(value: str) -> str | None:
 
 _NEXT_HEADER = re.compile(r"\n" + _HEADER)
 _HEADER_AT = re.compile(_HEADER)
+#: event tables handed to tomllib one by one before the reader may give up on a file
+_HANDED_AT_MOST = 256
 _OTHER_TABLE = re.compile(r"\n\[(?!\[events\]\])")
 
 
@@ -122,6 +124,7 @@ def read_events(text: str, start: int = 0) -> list[dict[str, Any]] | None:
     events: list[dict[str, Any]] = []
     table: dict[str, Any] = {}
     table_at = pos = start
+    handed = 0
     end = len(text)
     match = _LINE.match
     date = _dt.date
@@ -166,8 +169,9 @@ def read_events(text: str, start: int = 0) -> list[dict[str, Any]] | None:
                     table[key] = []
                 continue
         # a line this reader does not take: this event table goes to tomllib on its own
-        if not events:
-            return None
+        handed += 1
+        if not events or (handed > _HANDED_AT_MOST and handed * 2 > len(events)):
+            return None  # mostly tables it does not take: tomllib reads the whole file faster
         after = _NEXT_HEADER.search(text, pos - 1)
         stop = end if after is None else after.start() + 1
         try:

@@ -73,6 +73,26 @@ def test_an_event_the_fast_reader_cannot_take_goes_to_tomllib_alone(monkeypatch:
     assert typed(got) == typed(real(body)["events"])
 
 
+def test_a_tail_of_mostly_other_lines_goes_to_tomllib_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = "".join(event(i, "weight = 1.5\n" if i % 3 else "") for i in range(1200))
+    asked: list[str] = []
+    real = tomllib.loads
+
+    def spy(text: str) -> dict[str, Any]:
+        asked.append(text)
+        return real(text)
+
+    monkeypatch.setattr(tomllib, "loads", spy)
+    assert tail.read_events(body) is None
+    assert len(asked) == tail._HANDED_AT_MOST  # the next one makes it give up
+    asked.clear()
+    mixed = "".join(event(i, "weight = 1.5\n" if i % 3 == 0 else "") for i in range(1200))
+    got = tail.read_events(mixed)
+    assert got is not None
+    assert len(asked) == 400
+    assert typed(got) == typed(real(mixed)["events"])
+
+
 @pytest.mark.parametrize(
     ("text", "starts_before"),
     [
