@@ -451,7 +451,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             + ("  [--quick: smoke test, figures not final]" if args.quick else "")
         )
         print(f"  date:    {_dt.datetime.now(_dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}")
-        print(f"  machine: {cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
+        usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        print(
+            f"  machine: {cpu_model()}, {os.cpu_count()} cores ({usable} usable by this run), "
+            f"{platform.system()} {platform.release()}"
+        )
         print(f"  python:  {versions(python, env)}")
         print(f"  tool:    {minusma}")
         print(f"  ref:     {python}")
