@@ -4,8 +4,8 @@ Plain module: no Typer, no Rich.  A file that checks clean is stored as JSON in
 the user's cache folder under the hash of its bytes, so the next run skips the
 TOML parser (the slow part) and the checks.  The cache is never unpickled, is
 written atomically, and any cache file that cannot be read back as expected is
-ignored and rebuilt.  On a machine with two cores or more, a large file that
-ends in a long run of events is parsed in two halves at once (see split_point).
+ignored and rebuilt.  The run of events that ends a large file is read by the
+faster reader in ``tail``; everything else, and every error, is ``tomllib``'s.
 """
 
 from __future__ import annotations
