@@ -483,6 +483,15 @@ def _parse(text: str, loaded: FactFile) -> dict[str, Any] | None:
     except RecursionError:
         loaded.problems.append(Problem(loaded.display, None, "", "nested too deeply to read"))
         return None
+    except ValueError:  # tomllib lets Python's own limit on the digits of an int through
+        most = sys.get_int_max_str_digits()
+        long = re.search(f"[0-9][0-9_]{{{most},}}", text) if most else None
+        line = text.count("\n", 0, long.start()) + 1 if long else None
+        what = "a value that cannot be read"
+        if long:
+            what = f"a number too long to read (more than {most:,} digits)"
+        loaded.problems.append(Problem(loaded.display, line, "", what))
+        return None
     if not any(key != "schema_version" for key in doc):
         why = "only a schema_version" if doc else "it is empty"
         loaded.problems.append(Problem(loaded.display, None, "", f"no facts in this file ({why})"))

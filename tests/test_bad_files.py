@@ -115,6 +115,10 @@ def test_schema_problems(invoke: Invoke, write: Write, body: str, line: int, whe
         (b"d = 2023-13-01\n", 1, "TOML syntax error"),
         (b"[[events]]\nid = 'a'\n[events]\n", 3, "TOML syntax error"),
         (b"a = " + b"[" * 100_000 + b"]" * 100_000 + b"\n", None, "nested too deeply"),
+        (b"a = 1\nb = " + b"7" * 5000 + b"\n", 2, "a number too long to read (more than 4,300 digits)"),
+        (b"[[events]]\nid = 'x'\nkilled = " + b"7" * 5000 + b"\n", 3, "a number too long to read"),
+        (b"[[events]]\nid = 'x'\nkilled = " + b"7" * 5000 + b"\nw = 1.5\n", 3, "a number too long to read"),
+        (b"n = " + b"7" * 5000 + b"\n[[events]]\nid = 'x'\n", 1, "a number too long to read"),
     ],
 )
 def test_unreadable_files(
