@@ -37,27 +37,31 @@ import re
 from typing import Any
 
 _CHAR = r"[^\x00-\x08\x0a-\x1f\x7f"  # a character TOML allows in a string or comment (open class)
-_COMMENT = r"(?:#" + _CHAR + r"]*)?"
-_BASIC = r'"' + _CHAR + r'"\\]*"'
+_COMMENT = r"(?:#" + _CHAR + r"]*+)?"
+_BASIC = r'"' + _CHAR + r'"\\]*+"'
 _PLAIN = _CHAR + r'"\\]'  # in a basic string, a character that stands for itself
 _ESCAPED = r'\\(?:["\\btnfr]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})'  # TOML 1.0's escapes
 _END = r"(?:\r?\n|\Z)"
-_HEADER = r"\[\[events\]\][ \t]*" + _COMMENT + _END
+_HEADER = r"\[\[events\]\][ \t]*+" + _COMMENT + _END
 
+# Every repetition is possessive (*+): what follows it can never match what it took,
+# so giving some back could only fail again, and a line that does not match would
+# otherwise be retried in every split of its runs of spaces (minutes for a long one).
+#
 # One line of the tail.  lastindex names what matched: the value's group, 1 for an
 # empty array (only the key matched), 10 for a header, None for a blank or comment line.
 _VALUE = (
-    r'"(' + _PLAIN + r"*(?:" + _ESCAPED + _PLAIN + r'*)*)"'  # 2: a basic string
-    r"|'(" + _CHAR + r"']*)'"  # 3: a literal string
+    r'"(' + _PLAIN + r"*+(?:" + _ESCAPED + _PLAIN + r'*+)*+)"'  # 2: a basic string
+    r"|'(" + _CHAR + r"']*+)'"  # 3: a literal string
     r"|([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"  # 4, 5, 6: a date
-    r"|(-?(?:0|[1-9][0-9]*))"  # 7: a whole number
-    r"|\[[ \t]*((?:" + _BASIC + r"[ \t]*,[ \t]*)*" + _BASIC + r"[ \t]*,?)?[ \t]*\]"  # 8: strings
+    r"|(-?(?:0|[1-9][0-9]*+))"  # 7: a whole number
+    r"|\[[ \t]*+((?:" + _BASIC + r"[ \t]*+,[ \t]*+)*" + _BASIC + r"[ \t]*+,?)?[ \t]*+\]"  # 8: strings
     r"|(true|false)"  # 9: a boolean
 )
 _LINE = re.compile(
-    rf"(?:[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:{_VALUE})[ \t]*{_COMMENT}{_END}"  # 1: the key
+    rf"(?:[ \t]*+([A-Za-z0-9_-]++)[ \t]*+=[ \t]*+(?:{_VALUE})[ \t]*+{_COMMENT}{_END}"  # 1: the key
     rf"|({_HEADER})"  # 10: a header
-    rf"|[ \t]*{_COMMENT}{_END})"  # a blank line or a comment
+    rf"|[ \t]*+{_COMMENT}{_END})"  # a blank line or a comment
 )
 _KEY, _BASIC_STR, _LITERAL, _DAY, _INT, _STRINGS, _BOOL, _NEW_TABLE = 1, 2, 3, 6, 7, 8, 9, 10
 _ITEM = re.compile(r'"([^"]*)"')
@@ -152,7 +156,10 @@ def read_events(text: str, start: int = 0) -> list[dict[str, Any]] | None:
                             return None
                     table[key] = value
                 elif kind == _INT:
-                    table[key] = int(line.group(_INT))
+                    try:
+                        table[key] = int(line.group(_INT))
+                    except ValueError:  # more digits than Python reads: tomllib's to report
+                        return None
                 elif kind == _STRINGS:
                     table[key] = _ITEM.findall(line.group(_STRINGS))
                 elif kind == _DAY:
@@ -176,7 +183,7 @@ def read_events(text: str, start: int = 0) -> list[dict[str, Any]] | None:
         stop = end if after is None else after.start() + 1
         try:
             alone = tomllib.loads(text[table_at:stop])
-        except (tomllib.TOMLDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # a TOMLDecodeError, or an int too long to read
             return None
         found = alone.get("events")
         if len(alone) != 1 or not isinstance(found, list):
@@ -198,7 +205,7 @@ def parse(text: str) -> dict[str, Any] | None:
     head = text[:start]
     try:
         doc = tomllib.loads(head)
-    except (tomllib.TOMLDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # a TOMLDecodeError, or an int too long to read
         return None
     if "events" in doc and not events_are_open(head):
         return None

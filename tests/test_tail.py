@@ -255,3 +255,47 @@ def test_a_syntax_error_in_the_tail_is_tomllibs(invoke: Invoke, write: Any) -> N
     assert result.exit_code == 3
     line = SOURCE.count("\n") + "".join(tables[:20]).count("\n") + 7
     assert f"{path}:{line}: TOML syntax error" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[[events]]\nx = " + "1" * 5000 + "\n",
+        "a = " + "1" * 5000 + "\n[[events]]\nid = 1\n",
+        "[[events]]\nx = " + "1" * 5000 + "\ny = 1.5\n",
+        "[[events]]\nx = 1_" + "1" * 5000 + "\n",
+    ],
+    ids=["fast-line", "head", "table-alone", "underscores"],
+)
+def test_an_int_too_long_for_python_is_left_to_the_whole_parse(text: str) -> None:
+    with pytest.raises(ValueError, match="digits"):
+        tomllib.loads(text)
+    assert tail.parse(text) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "k = [" + " " * 20_000 + "]" + " " * 20_000 + "x",
+        'k = ["a"' + " " * 20_000 + "]" + " " * 20_000 + "x",
+        "k = [" + " " * 40_000 + "x",
+        "k = 1" + " " * 40_000 + "x",
+        'k = "a"' + " " * 40_000 + "\x01",
+    ],
+    ids=["empty-array", "array", "open-array", "int", "string"],
+)
+def test_a_long_line_that_does_not_match_is_refused(line: str) -> None:
+    assert tail._LINE.match(line + "\n") is None
+    assert tail.parse("[[events]]\n" + line + "\n") is None
+
+
+def test_no_run_of_spaces_in_the_line_pattern_can_give_back() -> None:
+    """Possessive runs: a refused line is tried once, not in every split of its spaces.
+
+    (Not timed: with greedy runs the lines above take seconds to minutes each.)
+    """
+    pattern = tail._LINE.pattern
+    assert pattern.count("[ \\t]*+") >= 8
+    assert "[ \\t]*" not in pattern.replace("[ \\t]*+", "")
+    assert "]*)" not in pattern
+    assert ']*"' not in pattern
