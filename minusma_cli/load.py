@@ -232,8 +232,11 @@ def entry_bytes(header: dict[str, Any], payload: Any) -> bytes:
     import zlib
 
     body = _json_bytes(payload)
-    head = {"format": CACHE_FORMAT, "tool": __version__, **header, "crc32": zlib.crc32(body)}
-    return json.dumps(head).encode() + b"\n" + body
+    return _header_line(header, zlib.crc32(body)) + body
+
+
+def _header_line(fields: dict[str, Any], crc: int) -> bytes:
+    return json.dumps({"format": CACHE_FORMAT, "tool": __version__, **fields, "crc32": crc}).encode() + b"\n"
 
 
 def entry_payload(raw: bytes, **expected: Any) -> Any:
@@ -295,8 +298,7 @@ def facts_entry(key: str, facts: dict[str, Any]) -> list[bytes]:
     crc = zlib.crc32(_json_bytes(layout))
     for part in parts:
         crc = zlib.crc32(part, crc)
-    head = {"format": CACHE_FORMAT, "tool": __version__, "key": key, **layout, "crc32": crc}
-    return [json.dumps(head).encode() + b"\n", *parts]
+    return [_header_line({"key": key, **layout}, crc), *parts]
 
 
 class CachedEvents:

@@ -116,7 +116,7 @@ def _encoded(rows: Iterable[Row]) -> Iterator[str]:
             text = f'{head[:-1]}, "sources": {tail}}}' if len(head) > 2 else f'{{"sources": {tail}}}'
         else:
             text = encode(row)
-        yield text if text.isascii() and "\x7f" not in text else _json_safe(text)
+        yield _json_safe(text)
 
 
 #: rows encoded and written at a time

@@ -95,28 +95,25 @@ _HANDED_AT_MOST = 256
 _OTHER_TABLE = re.compile(r"\n\[(?!\[events\]\])")
 
 
+def _header_from(text: str, pos: int) -> int | None:
+    """Where the first line reading [[events]] that starts at ``pos`` (a line start) or later begins."""
+    if _HEADER_AT.match(text, pos):
+        return pos
+    found = _NEXT_HEADER.search(text, pos)
+    return None if found is None else found.start() + 1
+
+
 def tail_start(text: str) -> int | None:
     """Where the closing run of event tables starts, or None if the text has none."""
-    other = None
-    for other_match in _OTHER_TABLE.finditer(text):
-        other = other_match
-    if other is None and _HEADER_AT.match(text):
-        return 0
-    start = 0 if other is None else other.start() + 1
-    if start == 0 and text.startswith("[") and not _HEADER_AT.match(text):
-        start = 1
-    found = _NEXT_HEADER.search(text, max(start - 1, 0))
-    return None if found is None else found.start() + 1
+    others = [found.start() for found in _OTHER_TABLE.finditer(text)]
+    return _header_from(text, others[-1] + 1 if others else 0)
 
 
 def events_are_open(head: str) -> bool:
     """Whether ``head`` opens ``events`` as an array of tables (see the module's notes)."""
-    first = 0 if _HEADER_AT.match(head) else None
+    first = _header_from(head, 0)
     if first is None:
-        found = _NEXT_HEADER.search(head)
-        if found is None:
-            return False
-        first = found.start() + 1
+        return False
     before = head[:first]
     return '"""' not in before and "'''" not in before
 
@@ -134,19 +131,19 @@ def read_events(text: str, start: int = 0) -> list[dict[str, Any]] | None:
     date = _dt.date
     while pos < end:
         line = match(text, pos)
-        kind = None if line is None else line.lastindex
-        if line is not None and kind == _NEW_TABLE:
-            table = {}
-            events.append(table)
-            table_at = pos
-            pos = line.end()
-            continue
-        if line is not None and kind is None:
-            pos = line.end()
-            continue
-        if line is not None and events:
+        if line is not None:
+            kind = line.lastindex
+            if kind is None:  # a blank line or a comment
+                pos = line.end()
+                continue
+            if kind == _NEW_TABLE:
+                table = {}
+                events.append(table)
+                table_at = pos
+                pos = line.end()
+                continue
             key = line.group(_KEY)
-            if key not in table:
+            if events and key not in table:
                 pos = line.end()
                 if kind == _BASIC_STR:
                     value = line.group(_BASIC_STR)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from minusma_cli import tail
 from tests.conftest import Invoke
 
+REAL_LOADS = tomllib.loads
 SOURCE = (
     '[sources.s]\ntitle = "T"\npublisher = "P"\npublished = "n.d."\nurl = "https://e.org/"\nkind = "news"\n\n'
 )
@@ -56,33 +57,30 @@ def test_a_plain_run_of_events_is_read_without_tomllib(monkeypatch: pytest.Monke
     assert typed(got) == typed(expected["events"])
 
 
-def test_an_event_the_fast_reader_cannot_take_goes_to_tomllib_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text given to tomllib.loads during the test, which still parses it."""
+    texts: list[str] = []
+
+    def spy(text: str) -> dict[str, Any]:
+        texts.append(text)
+        return REAL_LOADS(text)
+
+    monkeypatch.setattr(tomllib, "loads", spy)
+    return texts
+
+
+def test_an_event_the_fast_reader_cannot_take_goes_to_tomllib_alone(asked: list[str]) -> None:
     tables = [event(i) for i in range(6)]
     tables[3] = event(3, 'note = "a \\"quoted\\" word"\nweight = 1.5\n')
     body = "".join(tables)
-    asked: list[str] = []
-    real = tomllib.loads
-
-    def spy(text: str) -> dict[str, Any]:
-        asked.append(text)
-        return real(text)
-
-    monkeypatch.setattr(tomllib, "loads", spy)
     got = tail.read_events(body)
     assert asked == [tables[3]]
-    assert typed(got) == typed(real(body)["events"])
+    assert typed(got) == typed(REAL_LOADS(body)["events"])
 
 
-def test_a_tail_of_mostly_other_lines_goes_to_tomllib_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_tail_of_mostly_other_lines_goes_to_tomllib_whole(asked: list[str]) -> None:
     body = "".join(event(i, "weight = 1.5\n" if i % 3 else "") for i in range(1200))
-    asked: list[str] = []
-    real = tomllib.loads
-
-    def spy(text: str) -> dict[str, Any]:
-        asked.append(text)
-        return real(text)
-
-    monkeypatch.setattr(tomllib, "loads", spy)
     assert tail.read_events(body) is None
     assert len(asked) == tail._HANDED_AT_MOST  # the next one makes it give up
     asked.clear()
@@ -90,7 +88,7 @@ def test_a_tail_of_mostly_other_lines_goes_to_tomllib_whole(monkeypatch: pytest.
     got = tail.read_events(mixed)
     assert got is not None
     assert len(asked) == 400
-    assert typed(got) == typed(real(mixed)["events"])
+    assert typed(got) == typed(REAL_LOADS(mixed)["events"])
 
 
 @pytest.mark.parametrize(
