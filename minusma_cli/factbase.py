@@ -32,6 +32,9 @@ KIND_OF = {
     "bases": "base",
     "casualties": "casualty",
     "people": "person",
+    "strength": "strength",
+    "contributors": "contributor",
+    "budgets": "budget",
 }
 
 
@@ -50,6 +53,9 @@ class FactBase:
         bases: list[dict[str, Any]] | None = None,
         casualties: list[dict[str, Any]] | None = None,
         people: list[dict[str, Any]] | None = None,
+        strength: list[dict[str, Any]] | None = None,
+        contributors: list[dict[str, Any]] | None = None,
+        budgets: list[dict[str, Any]] | None = None,
         cached_events: CachedEvents | None = None,
     ) -> None:
         self.mission = mission
@@ -62,6 +68,9 @@ class FactBase:
         self.bases = bases if bases is not None else []
         self.casualties = casualties if casualties is not None else []
         self.people = people if people is not None else []
+        self.strength = strength if strength is not None else []
+        self.contributors = contributors if contributors is not None else []
+        self.budgets = budgets if budgets is not None else []
         self.files = files if files is not None else []
 
     @property

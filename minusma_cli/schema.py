@@ -40,7 +40,8 @@ ACTIONS = ("authorize", "establish", "renew", "modify", "terminate")
 BASE_KINDS = ("headquarters", "sector-headquarters", "camp", "temporary-operating-base")
 OUTCOMES = ("handed-civil", "handed-army", "vacated", "taken-by-armed-group")
 QUALIFIERS = ("exact", "at-least", "over", "about")
-CAUSES = ("all", "hostile-acts", "other")
+CAUSES = ("all", "hostile-acts", "accident", "illness", "other")
+BUDGET_KINDS = ("appropriation", "commitment-authority", "expenditure")
 ROLES = (
     "head-of-mission",
     "acting-head-of-mission",
@@ -121,6 +122,18 @@ def count(value: Any) -> int:
         raise Invalid(f"must not be negative (got {_figure(value)})")
     if value > MAX_COUNT:
         raise Invalid(f"too large (got {_figure(value)}; the limit is {MAX_COUNT:,})")
+    return value
+
+
+#: the largest sum of money a record may hold, in US dollars (a trillion)
+MAX_USD = 10**12
+
+
+def usd(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(f"expected a whole number of US dollars, got {_type_name(value)}")
+    if not 0 <= value <= MAX_USD:
+        raise Invalid(f"must be between 0 and {MAX_USD:,} (got {_figure(value)})")
     return value
 
 
@@ -358,6 +371,8 @@ CASUALTY: Spec = {
     "injured_qualifier": (one_of(QUALIFIERS), False),
     "cause": (one_of(CAUSES), True),
     "reported_by": (text, True),
+    # a figure for one country's personnel only, kept apart from the mission totals
+    "nationality": (text, False),
     "note": (text, False),
     "sources": (SOURCE_IDS, True),
 }
@@ -374,6 +389,40 @@ PERSON: Spec = {
     "sources": (SOURCE_IDS, True),
 }
 
+STRENGTH: Spec = {
+    "id": (slug, True),
+    "as_of": (partial_date, True),
+    "military": (count, False),
+    "police": (count, False),
+    "civilians": (count, False),
+    "total": (count, False),
+    "reported_by": (text, True),
+    "note": (text, False),
+    "sources": (SOURCE_IDS, True),
+}
+CONTRIBUTOR: Spec = {
+    "id": (slug, True),
+    "country": (text, True),
+    "as_of": (partial_date, True),
+    "military": (count, False),
+    "police": (count, False),
+    "total": (count, False),
+    "rank": (count, False),
+    "reported_by": (text, False),
+    "note": (text, False),
+    "sources": (SOURCE_IDS, True),
+}
+BUDGET: Spec = {
+    "id": (slug, True),
+    "period_start": (partial_date, True),
+    "period_end": (partial_date, True),
+    "amount_usd": (usd, True),
+    "kind": (one_of(BUDGET_KINDS), True),
+    "approved_by": (text, True),
+    "note": (text, False),
+    "sources": (SOURCE_IDS, True),
+}
+
 #: record lists: section name -> spec
 LISTS: dict[str, Spec] = {
     "events": EVENT,
@@ -381,6 +430,9 @@ LISTS: dict[str, Spec] = {
     "bases": BASE,
     "casualties": CASUALTY,
     "people": PERSON,
+    "strength": STRENGTH,
+    "contributors": CONTRIBUTOR,
+    "budgets": BUDGET,
 }
 #: keyed tables: section name -> spec of each entry
 KEYED: dict[str, Spec] = {"sources": SOURCE, "places": PLACE}
@@ -391,6 +443,7 @@ ORDERED: dict[str, tuple[str, str]] = {
     "events": ("date", "end"),
     "bases": ("opened", "closed"),
     "people": ("start", "end"),
+    "budgets": ("period_start", "period_end"),
 }
 
 

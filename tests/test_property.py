@@ -173,7 +173,12 @@ CLEAN: dict[str, dict[str, Any]] = {
     "bases": {"id": "b-1", "place": "gao", "kind": "camp", "opened": "2013", "closed": "2023-12",
               "outcome": "vacated", "sources": ["s1"]},
     "casualties": {"id": "c-1", "as_of": "2023", "killed": 311, "qualifier": "exact", "cause": "all",
-                   "reported_by": "UN", "sources": ["s1"]},
+                   "reported_by": "UN", "nationality": "Chad", "sources": ["s1"]},
+    "strength": {"id": "s-1", "as_of": dt.date(2019, 12, 20), "military": 12000, "total": 13000,
+                 "reported_by": "UN", "sources": ["s1"]},
+    "contributors": {"id": "k-1", "country": "Chad", "as_of": "2019-12", "military": 1400, "sources": ["s1"]},
+    "budgets": {"id": "u-1", "period_start": dt.date(2019, 7, 1), "period_end": dt.date(2020, 6, 30),
+                "amount_usd": 1_183_000_000, "kind": "appropriation", "approved_by": "UN GA", "sources": ["s1"]},
     "people": {"id": "p-1", "name": "N", "role": "deputy", "nationality": "X", "start": "2014",
                "sources": ["s1"]},
 }  # fmt: skip
