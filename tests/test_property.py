@@ -178,7 +178,7 @@ CLEAN: dict[str, dict[str, Any]] = {
                  "reported_by": "UN", "sources": ["s1"]},
     "contributors": {"id": "k-1", "country": "Chad", "as_of": "2019-12", "military": 1400, "sources": ["s1"]},
     "budgets": {"id": "u-1", "period_start": dt.date(2019, 7, 1), "period_end": dt.date(2020, 6, 30),
-                "amount_usd": 1_183_000_000, "kind": "appropriation", "approved_by": "UN GA", "sources": ["s1"]},
+                "amount_usd": 1_183_000_000, "kind": "appropriation", "approved_by": "GA", "sources": ["s1"]},
     "people": {"id": "p-1", "name": "N", "role": "deputy", "nationality": "X", "start": "2014",
                "sources": ["s1"]},
 }  # fmt: skip
