@@ -611,22 +611,30 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
             cited.extend(s for s in record.get("sources") or () if s not in cited)
         return record
 
+    m = facts.mission or {}
+    # after the mandate ended (res. 2690) no mandate or ceiling was in force any more
+    ended = m.get("mandate_ended")
+    over = on is not None and ended is not None and span(on)[0] > span(ended)[1]
     adopted = sorted(
         (r for r in facts.resolutions if day is None or r["adopted"] <= day),
         key=lambda r: r["adopted"],
     )
+    in_force = [] if over else adopted
     mandate = use(
-        next((r for r in reversed(adopted) if r["action"] in ("establish", "renew", "terminate")), None)
+        next((r for r in reversed(in_force) if r["action"] in ("establish", "renew", "terminate")), None)
     )
-    with_ceiling = use(next((r for r in reversed(adopted) if r.get("ceiling")), None))
+    with_ceiling = use(next((r for r in reversed(in_force) if r.get("ceiling")), None))
     term = terms(facts)
     leaders = sorted(
         (p for p in facts.people if p["role"] in FAMILY and (on is None or _in_office(term[p["id"]], on))),
         key=lambda p: (ROLE_ORDER.get(p["role"], 9), sort_key(term[p["id"]][0])),
     )
     bounds = mission_span(facts)
-    open_sites = [b for b in facts.bases if on is None or _open_between(b, on, on, bounds)]
-    for record in (*leaders, *open_sites):
+    sites = sorted(
+        (b for b in facts.bases if on is None or _open_between(b, on, on, bounds)),
+        key=lambda b: (sort_key(b.get("closed")), b["id"]),
+    )
+    for record in (*leaders, *sites):
         use(record)
     reported = [c for c in facts.casualties if (day is None or span(c["as_of"])[0] <= day) and _cumulative(c)]
     latest: list[dict[str, Any]] = []
@@ -646,7 +654,6 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
             )
     for record in latest:
         use(record)
-    m = facts.mission or {}
     if on is None:
         use(facts.mission)
     row: Row = {
@@ -673,19 +680,29 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
             "resolution": with_ceiling["number"],
             **with_ceiling["ceiling"],
         },
+        # the dates the sources give, as `people` shows them (None where unknown)
         "leaders": [
             {
                 "id": p["id"],
                 "name": p["name"],
                 "role": p["role"],
-                "start": term[p["id"]][0],
-                "end": term[p["id"]][1],
+                "start": p.get("start"),
+                "end": p.get("end"),
             }
             for p in leaders
         ],
-        "sites_open": sorted(
-            (facts.places.get(b["place"], {}).get("name") or b["place"] for b in open_sites),
-        ),
+        "sites_open": None
+        if on is None
+        else sorted(facts.places.get(b["place"], {}).get("name") or b["place"] for b in sites),
+        "sites": [
+            {
+                "id": b["id"],
+                "name": facts.places.get(b["place"], {}).get("name") or b["place"],
+                "opened": b.get("opened"),
+                "closed": b.get("closed"),
+            }
+            for b in sites
+        ],
         "casualties": [rows.casualty(c) for c in latest],
         "resolutions": len(adopted),
         "note": _summary_note(on, facts),
