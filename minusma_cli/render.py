@@ -508,7 +508,8 @@ def grid(result: Result, fields: Sequence[str] | None) -> Grid:
                 rows.extend([k, sanitize(cell(k, row.get(k)))] for k in keys)
             notes.mark(row.get("sources"))
             if result.command == "show":
-                rows.append(["sources", f"{len(row.get('sources') or ())} sources, listed below"])
+                n = len(row.get("sources") or ())
+                rows.append(["sources", f"{n} source{'s' if n != 1 else ''}, listed below"])
         columns = [Column("Field", "field"), Column("Value", "value", prose=True)]
         return Grid(result.title, columns, rows, notes.entries, vertical=True, spell=result.command == "show")
     if fields is not None:
