@@ -1,4 +1,4 @@
-"""Charts: the bases, casualties and timeline answers drawn as text with Rich.
+"""Charts: the bases, casualties, strength and timeline answers drawn as text with Rich.
 
 Imported only when a chart is asked for.  Each chart is drawn from a command's
 :class:`~minusma_cli.query.Result` (so the command's filters apply) and fits a
@@ -31,10 +31,10 @@ MIN_WIDTH = 60
 
 
 def chart(result: query.Result, facts: FactBase, *, width: int, color: bool) -> RenderableType:
-    """Draw a bases, casualties or timeline result as a chart ``width`` columns wide."""
+    """Draw a bases, casualties, strength or timeline result as a chart ``width`` columns wide."""
     draw = _CHARTS.get(result.command)
     if draw is None:
-        raise UsageError("--chart is available for bases, casualties and timeline")
+        raise UsageError("--chart is available for bases, casualties, strength and timeline")
     return draw(result, facts, _Pen(width=width, color=color))
 
 
@@ -431,7 +431,21 @@ def _casualties(result: query.Result, facts: FactBase, pen: _Pen) -> RenderableT
         )
 
     notes = Notes()
-    out: list[RenderableType] = [pen.title("Reported deaths of mission personnel")]
+    # figures for one country's personnel (casualties --nationality) say whose they are
+    countries = sorted({sanitize(str(r["nationality"])) for r in counted if r.get("nationality")})
+    whose = f" from {countries[0]}" if len(countries) == 1 else ""
+    several = len(countries) > 1
+
+    country_width = min(max((cell_len(c) for c in countries), default=0), max(10, pen.width // 5))
+
+    def when(r: query.Row) -> str:
+        country = pen.fit(str(r.get("nationality") or "all"), country_width) + " " if several else ""
+        return country + sanitize(r["as_of"])
+
+    def who(r: query.Row) -> str:
+        return (f"{sanitize(str(r.get('nationality') or 'all'))}: " if several else "") + _reporter(r)
+
+    out: list[RenderableType] = [pen.title("Reported deaths of mission personnel" + whose)]
     used: set[Glyph] = set()
     qualifiers: set[str] = set()
     if cumulative:
@@ -442,7 +456,7 @@ def _casualties(result: query.Result, facts: FactBase, pen: _Pen) -> RenderableT
         out.extend(
             _bar_lines(
                 pen,
-                [sanitize(r["as_of"]) for r in cumulative],
+                [when(r) for r in cumulative],
                 [r["killed"] for r in cumulative],
                 glyphs,
                 [_value(pen, r, notes) for r in cumulative],
@@ -454,14 +468,14 @@ def _casualties(result: query.Result, facts: FactBase, pen: _Pen) -> RenderableT
         out.append(pen.line(("Deaths in hostile acts, by year and reporter", "bold")))
         yearly.sort(key=lambda r: str(r["period"]))
         who_width = min(
-            max(cell_len(_reporter(r)) for r in yearly),
+            max(cell_len(who(r)) for r in yearly),
             max(12, min(20, pen.width // 4)),
         )
         labels, previous = [], None
         for r in yearly:
             year = str(r["period"]) if r["period"] != previous else "    "
             previous = r["period"]
-            labels.append(f"{year} {pen.fit(_reporter(r), who_width)}")
+            labels.append(f"{year} {pen.fit(who(r), who_width)}")
         used.add(SERIES["hostile-acts"])
         qualifiers.update(r.get("qualifier") or "exact" for r in yearly)
         out.extend(
@@ -580,8 +594,134 @@ def _timeline(result: query.Result, facts: FactBase, pen: _Pen) -> RenderableTyp
     return Group(pen.title(title), *lines, *pen.legend(legend))
 
 
+# --- strength: deployed uniformed personnel against the ceiling ---------------------------
+
+UNIFORMED = Glyph("█", "#", "bright_blue", "military + police")
+TOTAL_ONLY = Glyph("▒", "+", "cyan", "total as reported (see its note)")
+MILITARY_ONLY = Glyph("▓", "=", "blue", "military only (no police figure)")
+ROOM = Glyph("·", ".", "bright_black", "room left under the ceiling")
+CEILING = Glyph("┃", "|", "bold magenta", "ceiling in force (military + police):")
+
+
+def _uniformed(row: query.Row) -> tuple[int, Glyph] | None:
+    """The uniformed figure of a report, and how it was reached; None if it gives none.
+
+    Military plus police where both are given; else the total as reported (which
+    is uniformed unless its note says otherwise: the note is for a reader, not
+    for this code); else the military alone.  Civilians are never counted.
+    """
+    military, police, total = row.get("military"), row.get("police"), row.get("total")
+    if military is not None and police is not None:
+        return military + police, UNIFORMED
+    if total is not None:
+        return total, TOTAL_ONLY
+    if military is not None:
+        return military, MILITARY_ONLY
+    return None
+
+
+def _ceiling(resolution: dict[str, Any] | None) -> int | None:
+    if resolution is None:
+        return None
+    ceiling = resolution["ceiling"]
+    return int(ceiling.get("military") or 0) + int(ceiling.get("police") or 0)
+
+
+class _Report(NamedTuple):
+    as_of: str
+    value: int
+    glyph: Glyph
+    ceiling: int | None
+    resolution: Any
+    marks: str
+
+
+def _strength(result: query.Result, facts: FactBase, pen: _Pen) -> RenderableType:
+    if not result.rows:
+        return pen.nothing("no strength figures")
+    notes = Notes()
+    reports: list[_Report] = []
+    skipped: list[str] = []
+    for row in result.rows:
+        figure = _uniformed(row)
+        if figure is None:
+            skipped.append(sanitize(str(row["as_of"])))
+            continue
+        resolution = query.ceiling_in_force(facts, row["as_of"])
+        ceiling = _ceiling(resolution)
+        number = None if resolution is None else resolution["number"]
+        marks = notes.mark(row.get("sources"))
+        reports.append(_Report(row["as_of"], figure[0], figure[1], ceiling, number, marks))
+    if not reports:
+        return pen.nothing("no military, police or total figure among these reports")
+
+    # the figures after the bars, in aligned columns: "12,199 of 15,209 [1]"
+    value_width = max(len(f"{r.value:,}") for r in reports)
+    ceiling_width = max(len(f"{r.ceiling or 0:,}") for r in reports)
+    texts = [
+        f"{r.value:>{value_width},}"
+        + (f" of {r.ceiling:>{ceiling_width},}" if r.ceiling else ", no ceiling")
+        + f" [{r.marks}]"
+        for r in reports
+    ]
+    label_width = max(cell_len(sanitize(r.as_of)) for r in reports)
+    text_width = max(cell_len(t) for t in texts)
+    area = max(pen.width - label_width - 1 - 1 - text_width, 10)
+    top = max(max(r.value, r.ceiling or 0) for r in reports)
+    scale = (area - 1) / top if top else 0.0
+    used: set[Glyph] = set()
+    lines: list[Text] = []
+    previous = None
+    for report, text in zip(reports, texts, strict=True):
+        cells: list[Cell] = [(" ", "")] * area
+        size = min(round(report.value * scale), area - 1)
+        for c in range(size):
+            cells[c] = pen.cell(report.glyph)
+        used.add(report.glyph)
+        if report.ceiling:
+            at = min(round(report.ceiling * scale), area - 1)
+            for c in range(size, at):
+                cells[c] = pen.cell(ROOM)
+                used.add(ROOM)
+            cells[at] = pen.cell(CEILING)
+        label = sanitize(report.as_of) if report.as_of != previous else ""
+        previous = report.as_of
+        lines.append(
+            pen.line(
+                (pen.fit(label, label_width) + " ", ""),
+                *pen.cells(cells),
+                (" " + text, ""),
+            )
+        )
+
+    first, last = sanitize(reports[0].as_of), sanitize(reports[-1].as_of)
+    out: list[RenderableType] = [
+        pen.title(f"Deployed uniformed strength vs. ceiling, {first} to {last}"),
+        *lines,
+    ]
+    if skipped:
+        what = "1 report" if len(skipped) == 1 else f"{len(skipped)} reports"
+        out.append(Text(f"Not drawn: {what} with no military, police or total ({', '.join(skipped)})."))
+    drawn = [g for g in (UNIFORMED, TOTAL_ONLY, MILITARY_ONLY, ROOM) if g in used]
+    legend = [(pen.char(g), g.style, g.meaning) for g in drawn]
+    out.extend(pen.legend(legend))
+    # each ceiling once, with the resolution that set it (renewals often keep it)
+    changes: list[tuple[int, Any]] = []
+    for report in reports:
+        if report.ceiling and (not changes or changes[-1][0] != report.ceiling):
+            changes.append((report.ceiling, report.resolution))
+    if changes:
+        items = [(pen.char(CEILING), CEILING.style, CEILING.meaning)]
+        items += [(f"{value:,}", "", f"from res. {number}") for value, number in changes]
+        out.extend(pen.legend(items))
+    out.extend(pen.legend([("[n]", "", "source, listed below")]))
+    out.extend(pen.sources(notes))
+    return Group(*out)
+
+
 _CHARTS: dict[str, Callable[[query.Result, FactBase, _Pen], RenderableType]] = {
     "bases": _bases,
     "casualties": _casualties,
+    "strength": _strength,
     "timeline": _timeline,
 }

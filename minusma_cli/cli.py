@@ -236,6 +236,18 @@ def complete_region(incomplete: str) -> list[str]:
     return _starting(incomplete, [p["region"] for p in facts.places.values() if p.get("region")])
 
 
+def complete_country(incomplete: str) -> list[str]:
+    facts = _facts_quietly()
+    return [] if facts is None else _starting(incomplete, [c["country"] for c in facts.contributors])
+
+
+def complete_nationality(incomplete: str) -> list[str]:
+    facts = _facts_quietly()
+    if facts is None:
+        return []
+    return _starting(incomplete, [c["nationality"] for c in facts.casualties if c.get("nationality")])
+
+
 def complete_number(incomplete: str) -> list[str]:
     facts = _facts_quietly()
     return [] if facts is None else _starting(incomplete, [str(r["number"]) for r in facts.resolutions])
@@ -520,6 +532,23 @@ def casualties(
         list[str] | None,
         typer.Option("--cause", click_type=OneOf(CAUSES), help="Only figures for this cause (repeatable)."),
     ] = None,
+    nationality: Annotated[
+        str | None,
+        typer.Option(
+            "--nationality",
+            "-n",
+            metavar="COUNTRY",
+            autocompletion=complete_nationality,
+            help="Figures for this country's personnel only, instead of mission-wide ones.",
+        ),
+    ] = None,
+    all_nationalities: Annotated[
+        bool,
+        typer.Option(
+            "--all-nationalities",
+            help="Every country's own figures, by country, instead of mission-wide ones.",
+        ),
+    ] = False,
     attacks: Annotated[
         bool, typer.Option("--attacks", help="The deadliest attacks instead (from the timeline).")
     ] = False,
@@ -540,15 +569,24 @@ def casualties(
     """Every reported casualty figure, with its date, qualifier and source, side by side.
 
     Where sources disagree, every figure is shown with who reported it and when.
+    The figures are mission-wide (all nationalities together) unless
+    --nationality asks for one country's personnel, or --all-nationalities for
+    every country's own figures: a country's toll is part of a mission total,
+    so the two are never listed as if they added up. Causes: all, hostile-acts,
+    accident, illness, other.
 
     \b
     Examples:
       minusma casualties --since 2023-12
       minusma casualties --cause hostile-acts --until 2016
+      minusma casualties --nationality Chad
+      minusma casualties --all-nationalities --cause accident --cause illness
       minusma casualties --attacks --since 2019
     """
-    if attacks and (cause or chart):
-        raise UsageError("--attacks lists the deadliest attacks: it takes neither --cause nor --chart")
+    if attacks and (cause or chart or nationality or all_nationalities):
+        raise UsageError(
+            "--attacks lists the deadliest attacks: it takes neither --cause, --nationality nor --chart"
+        )
     out = Output(
         format_=format_,
         json_=json_,
@@ -565,7 +603,167 @@ def casualties(
     if attacks:
         out.emit(query.attacks(loaded, since=since, until=until))
     else:
-        out.emit(query.casualties(loaded, causes=cause or (), since=since, until=until), chart=chart)
+        out.emit(
+            query.casualties(
+                loaded,
+                causes=cause or (),
+                nationality=nationality,
+                all_nationalities=all_nationalities,
+                since=since,
+                until=until,
+            ),
+            chart=chart,
+        )
+
+
+@app.command(short_help="Personnel actually deployed, on dated reports.")
+def strength(
+    since: Since = None,
+    until: Until = None,
+    chart: Chart = False,
+    format_: FormatOpt = "table",
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
+    no_color: NoColorOpt = False,
+    facts: FactsOpt = None,
+    no_bundled: NoBundledOpt = False,
+    no_cache: NoCacheOpt = False,
+    svg: SvgOpt = None,
+) -> None:
+    """Personnel actually deployed on dated reports: military, police, civilians, total.
+
+    These are counts on the ground, not the ceilings the resolutions authorise
+    (see resolutions). A total is uniformed personnel unless its note says
+    otherwise. --chart draws uniformed strength (military + police) against the
+    ceiling in force on each date.
+
+    \b
+    Examples:
+      minusma strength --since 2019
+      minusma strength --chart
+      minusma strength --until 2015 --json
+    """
+    out = Output(
+        format_=format_,
+        json_=json_,
+        fields=fields,
+        sources=sources,
+        no_pager=no_pager,
+        no_color=no_color,
+        facts=facts,
+        no_bundled=no_bundled,
+        no_cache=no_cache,
+        svg=svg,
+    )
+    loaded = out.load()
+    out.emit(query.strength(loaded, since=since, until=until), chart=chart)
+
+
+@app.command(short_help="Countries' contingents, on dated reports.")
+def contributors(
+    country: Annotated[
+        str | None,
+        typer.Option(
+            "--country",
+            metavar="NAME",
+            autocompletion=complete_country,
+            help="Only this country (case and accents ignored).",
+        ),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on",
+            callback=_date,
+            metavar="DATE",
+            help="Each country's latest figure at or before this date, largest first.",
+        ),
+    ] = None,
+    since: Since = None,
+    until: Until = None,
+    format_: FormatOpt = "table",
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
+    no_color: NoColorOpt = False,
+    facts: FactsOpt = None,
+    no_bundled: NoBundledOpt = False,
+    no_cache: NoCacheOpt = False,
+    svg: SvgOpt = None,
+) -> None:
+    """Countries' contingents on dated reports: military, police, total.
+
+    Without --on, every figure by date, largest first within a date. With --on,
+    each country's latest figure at or before that date, however old (its As of
+    says), largest first. A withdrawal is an event in the timeline; the
+    contributor's note points to it.
+
+    \b
+    Examples:
+      minusma contributors --on 2019-12-31
+      minusma contributors --country Chad
+      minusma contributors --country "cote d'ivoire" --json
+      minusma contributors --since 2022 --fields country,as_of,total
+    """
+    out = Output(
+        format_=format_,
+        json_=json_,
+        fields=fields,
+        sources=sources,
+        no_pager=no_pager,
+        no_color=no_color,
+        facts=facts,
+        no_bundled=no_bundled,
+        no_cache=no_cache,
+        svg=svg,
+    )
+    loaded = out.load()
+    out.emit(query.contributors(loaded, country=country, on=on, since=since, until=until))
+
+
+@app.command(short_help="Money for each financial period, and who approved it.")
+def budget(
+    since: Since = None,
+    until: Until = None,
+    format_: FormatOpt = "table",
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
+    no_color: NoColorOpt = False,
+    facts: FactsOpt = None,
+    no_bundled: NoBundledOpt = False,
+    no_cache: NoCacheOpt = False,
+    svg: SvgOpt = None,
+) -> None:
+    """Money for each financial period (July to June): amount in US dollars, kind, approved by.
+
+    Kind is appropriation, commitment-authority or expenditure. --since and
+    --until keep the periods that meet that range.
+
+    \b
+    Examples:
+      minusma budget
+      minusma budget --since 2019 --until 2019
+      minusma budget --format csv --fields period_start,period_end,amount_usd
+    """
+    out = Output(
+        format_=format_,
+        json_=json_,
+        fields=fields,
+        sources=sources,
+        no_pager=no_pager,
+        no_color=no_color,
+        facts=facts,
+        no_bundled=no_bundled,
+        no_cache=no_cache,
+        svg=svg,
+    )
+    loaded = out.load()
+    out.emit(query.budget(loaded, since=since, until=until))
 
 
 @app.command(short_help="Heads of mission and force commanders, with terms.")
@@ -766,7 +964,9 @@ def summary(
 
     Without --on: its span, the sites with their closing dates, the leaders in
     order and the final casualty figures with who reported them. With --on: the
-    mandate and ceiling in force, the leaders in office and the sites open.
+    mandate and ceiling in force, the strength last reported, the five largest
+    contributors (each one's latest figure), the budget period in force, the
+    leaders in office and the sites open. Casualty figures are mission-wide.
 
     \b
     Examples:
@@ -811,7 +1011,17 @@ def validate(
     if problems:
         raise FactsError(problems)
     counts = ", ".join(
-        f"{len(base.section(n))} {n}" for n in ("events", "resolutions", "bases", "casualties", "people")
+        f"{len(base.section(n))} {n}"
+        for n in (
+            "events",
+            "resolutions",
+            "bases",
+            "casualties",
+            "people",
+            "strength",
+            "contributors",
+            "budgets",
+        )
     )
     _say(f"ok: {len(base.files)} file(s), {len(base.sources)} sources, {len(base.places)} places, {counts}")
 

@@ -74,6 +74,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "qualifier",
         "injured_qualifier",
         "cause",
+        "nationality",
         "reported_by",
         "note",
         "sources",
@@ -254,6 +255,8 @@ class Rows:
             # the injured figure shares the record's qualifier unless it has its own
             "injured_qualifier": g("injured_qualifier") or (None if g("injured") is None else r["qualifier"]),
             "cause": r["cause"],
+            # None for a mission-wide figure; a country for its own personnel only
+            "nationality": g("nationality"),
             "reported_by": r["reported_by"],
             "note": g("note"),
             "sources": self.sources(r["sources"]),
@@ -440,26 +443,193 @@ def casualties(
     facts: FactBase,
     *,
     causes: Iterable[str] = (),
+    nationality: str | None = None,
+    all_nationalities: bool = False,
     since: str | None = None,
     until: str | None = None,
 ) -> Result:
+    """Reported figures, side by side: mission-wide ones unless a nationality is asked for.
+
+    A figure for one country's personnel is part of a mission total, never one of
+    them, so the two are listed apart: ``nationality`` gives that country's
+    figures, ``all_nationalities`` every country's, by country.
+    """
     check_range(since, until)
+    if nationality is not None and all_nationalities:
+        raise UsageError("--nationality and --all-nationalities ask for two things: choose one")
     wanted = set(causes)
+    country = None if nationality is None else match_country(facts, nationality, "--nationality")
+    rows = Rows(facts)
+
+    def kept_apart(c: dict[str, Any]) -> bool:
+        of = c.get("nationality")
+        if country is not None:
+            return of is not None and fold(of) == country
+        return (of is not None) == all_nationalities
+
+    selected = [
+        c
+        for c in facts.casualties
+        if (not wanted or c["cause"] in wanted) and overlaps(c["as_of"], since, until) and kept_apart(c)
+    ]
+    selected.sort(key=lambda c: (sort_key(c["as_of"]), c["id"]))
+    if all_nationalities:
+        selected.sort(key=lambda c: fold(c["nationality"]))
+    if country is not None:
+        title = f"Reported casualty figures for personnel from {_spelled(facts, country)}"
+    elif all_nationalities:
+        title = "Reported casualty figures by nationality"
+    else:
+        title = "Reported casualty figures (mission-wide)"
+    return Result("casualties", KEYS["casualties"], [rows.casualty(c) for c in selected], title)
+
+
+# --- countries: contributors and the nationalities of casualties ----------------------
+
+
+def countries(facts: FactBase) -> list[str]:
+    """Every country the fact base names as a contributor or a nationality.
+
+    (Not the events' victims: reading every event would cost a large file its speed.)
+    """
+    names = [c["country"] for c in facts.contributors]
+    names += [c["nationality"] for c in facts.casualties if c.get("nationality")]
+    names += [p["nationality"] for p in facts.people if p.get("nationality")]
+    return list(dict.fromkeys(names))
+
+
+def match_country(facts: FactBase, text: str, option: str) -> str:
+    """``text`` folded, if the fact base knows it as a country; else a usage error with the nearest.
+
+    A country the fact base knows but has no figure for is an empty answer, not an error.
+    """
+    wanted = _needs_text(text, option)
+    known = countries(facts)
+    if wanted not in {fold(n) for n in known}:
+        hint = did_you_mean(text, known)
+        if not hint:
+            hint = "; it knows " + ", ".join(sorted(known, key=fold)) if known else "; it names no country"
+        raise UsageError(f"{option}: no country {text!r} in the fact base{hint}")
+    return wanted
+
+
+def _spelled(facts: FactBase, folded: str) -> str:
+    """A folded country name as the fact base spells it."""
+    return next((n for n in countries(facts) if fold(n) == folded), folded)
+
+
+# --- strength, contributors, budgets ----------------------------------------------------
+
+
+def strength(facts: FactBase, *, since: str | None = None, until: str | None = None) -> Result:
+    """Deployed personnel on dated reports, oldest first."""
+    check_range(since, until)
     rows = Rows(facts)
     selected = sorted(
-        (
-            c
-            for c in facts.casualties
-            if (not wanted or c["cause"] in wanted) and overlaps(c["as_of"], since, until)
-        ),
-        key=lambda c: (sort_key(c["as_of"]), c["id"]),
+        (s for s in facts.strength if overlaps(s["as_of"], since, until)),
+        key=lambda s: (sort_key(s["as_of"]), s["id"]),
     )
     return Result(
-        "casualties",
-        KEYS["casualties"],
-        [rows.casualty(c) for c in selected],
-        "Reported casualty figures",
+        "strength",
+        KEYS["strength"],
+        [rows.plain("strength", s) for s in selected],
+        "Deployed strength (personnel on the ground, not the ceiling)",
     )
+
+
+def contingent_size(record: dict[str, Any]) -> int:
+    """A contingent's size for ranking: its total, else military plus police as known."""
+    if record.get("total") is not None:
+        return int(record["total"])
+    return int(record.get("military") or 0) + int(record.get("police") or 0)
+
+
+def latest_reported(records: Iterable[dict[str, Any]], on: str) -> list[dict[str, Any]]:
+    """The records reported last at or before ``on``: all of them if several share that date,
+    so that figures which disagree stand side by side."""
+    last_day = span(on)[1]
+    known = [r for r in records if span(r["as_of"])[0] <= last_day]
+    if not known:
+        return []
+    newest = max(sort_key(r["as_of"]) for r in known)
+    return [r for r in known if r["as_of"] == newest]
+
+
+def latest_each(records: Iterable[dict[str, Any]], key: str, on: str) -> list[dict[str, Any]]:
+    """For each value of ``key`` (case and accents ignored), its latest records at or before ``on``."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        groups.setdefault(fold(record[key]), []).append(record)
+    return [r for group in groups.values() for r in latest_reported(group, on)]
+
+
+def largest(records: list[dict[str, Any]], countries: int) -> list[dict[str, Any]]:
+    """The records of the ``countries`` largest contingents, largest first."""
+    ranked = sorted(records, key=lambda c: (-contingent_size(c), fold(c["country"]), c["id"]))
+    kept: list[str] = []
+    out = []
+    for record in ranked:
+        name = fold(record["country"])
+        if name not in kept:
+            if len(kept) == countries:
+                continue
+            kept.append(name)
+        out.append(record)
+    return out
+
+
+def budget_in_force(facts: FactBase, on: str) -> list[dict[str, Any]]:
+    """The budget records whose financial period includes ``on``, appropriations first."""
+    order = {"appropriation": 0, "commitment-authority": 1, "expenditure": 2}
+    return sorted(
+        (b for b in facts.budgets if period_overlaps(b["period_start"], b["period_end"], on, on)),
+        key=lambda b: (sort_key(b["period_start"]), order.get(b["kind"], 9), b["id"]),
+    )
+
+
+def contributors(
+    facts: FactBase,
+    *,
+    country: str | None = None,
+    on: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> Result:
+    """Countries' contingents on dated reports.
+
+    ``on``: each country's latest figure at or before that date, largest first.
+    Otherwise by date, and largest first within a date.
+    """
+    check_range(since, until)
+    wanted = None if country is None else match_country(facts, country, "--country")
+    rows = Rows(facts)
+    chosen = [
+        c
+        for c in facts.contributors
+        if (wanted is None or fold(c["country"]) == wanted) and overlaps(c["as_of"], since, until)
+    ]
+    if on is not None:
+        chosen = latest_each(chosen, "country", on)
+        chosen.sort(key=lambda c: (-contingent_size(c), fold(c["country"]), c["id"]))
+        title = f"Contributing countries on {on} (each one's latest figure)"
+    else:
+        chosen.sort(key=lambda c: (-contingent_size(c), fold(c["country"]), c["id"]))
+        chosen.sort(key=lambda c: sort_key(c["as_of"]))
+        title = "Contributing countries"
+    if wanted is not None:
+        title += f": {_spelled(facts, wanted)}"
+    return Result("contributors", KEYS["contributors"], [rows.plain("contributor", c) for c in chosen], title)
+
+
+def budget(facts: FactBase, *, since: str | None = None, until: str | None = None) -> Result:
+    """Money for each financial period, oldest first; ``since``/``until`` meet the period."""
+    check_range(since, until)
+    rows = Rows(facts)
+    selected = sorted(
+        (b for b in facts.budgets if period_overlaps(b["period_start"], b["period_end"], since, until)),
+        key=lambda b: (sort_key(b["period_start"]), sort_key(b["period_end"]), b["id"]),
+    )
+    return Result("budget", KEYS["budget"], [rows.plain("budget", b) for b in selected], "Budgets")
 
 
 def attacks(facts: FactBase, *, since: str | None = None, until: str | None = None) -> Result:
@@ -816,7 +986,7 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
     mandate = use(
         next((r for r in reversed(in_force) if r["action"] in ("establish", "renew", "terminate")), None)
     )
-    with_ceiling = use(next((r for r in reversed(in_force) if r.get("ceiling")), None))
+    with_ceiling = use(ceiling_in_force(facts, on))
     term = terms(facts)
     leaders = sorted(
         (p for p in facts.people if p["role"] in FAMILY and (on is None or _in_office(term[p["id"]], on))),
@@ -829,7 +999,12 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
     )
     for record in (*leaders, *sites):
         use(record)
-    reported = [c for c in facts.casualties if (day is None or span(c["as_of"])[0] <= day) and _cumulative(c)]
+    # mission-wide figures only: one nationality's toll is part of a total, not one
+    reported = [
+        c
+        for c in facts.casualties
+        if (day is None or span(c["as_of"])[0] <= day) and _cumulative(c) and not c.get("nationality")
+    ]
     latest: list[dict[str, Any]] = []
     for cause in ("all", "hostile-acts"):
         of_cause = [c for c in reported if c["cause"] == cause]
@@ -846,6 +1021,12 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
                 )
             )
     for record in latest:
+        use(record)
+    # deployed strength, the budget and the largest contributors: on a day only
+    deployed = [] if on is None else latest_reported(facts.strength, on)
+    funded = [] if on is None else budget_in_force(facts, on)
+    contingents = [] if on is None else largest(latest_each(facts.contributors, "country", on), 5)
+    for record in (*deployed, *contingents, *funded):
         use(record)
     if on is None:
         use(facts.mission)
@@ -873,6 +1054,9 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
             "resolution": with_ceiling["number"],
             **with_ceiling["ceiling"],
         },
+        "strength": None if on is None else [rows.plain("strength", s) for s in deployed],
+        "contributors": None if on is None else [rows.plain("contributor", c) for c in contingents],
+        "budget": None if on is None else [rows.plain("budget", b) for b in funded],
         # the dates the sources give, as `people` shows them (None where unknown)
         "leaders": [
             {
@@ -902,6 +1086,23 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
         "sources": rows.sources(cited),
     }
     return Result("summary", tuple(row), [row], f"MINUSMA on {on}" if on else "MINUSMA at a glance")
+
+
+def ceiling_in_force(facts: FactBase, on: str | None) -> dict[str, Any] | None:
+    """The resolution whose ceiling held on ``on``: the latest adopted by then that sets one.
+
+    None before the first, and after the mandate ended (no ceiling was in force
+    during the withdrawal).  Without a date, the last resolution that set one.
+    """
+    if on is not None:
+        ended = (facts.mission or {}).get("mandate_ended")
+        if ended is not None and span(on)[0] > span(ended)[1]:
+            return None
+    last_day = None if on is None else span(on)[1]
+    with_ceiling = [
+        r for r in facts.resolutions if r.get("ceiling") and (last_day is None or r["adopted"] <= last_day)
+    ]
+    return max(with_ceiling, key=lambda r: (r["adopted"], r["number"]), default=None)
 
 
 def _summary_note(on: str | None, facts: FactBase) -> str | None:

@@ -226,6 +226,8 @@ class Column(NamedTuple):
     rank: int = 0
     #: the narrowest a prose column is worth showing at
     least: int = 16
+    #: left out of a table in which no row has a value for it
+    optional: bool = False
 
 
 def _col(
@@ -235,8 +237,9 @@ def _col(
     prose: bool = False,
     rank: int = 0,
     least: int = 16,
+    optional: bool = False,
 ) -> Column:
-    return Column(header, key or header.lower().replace(" ", "_"), numeric, prose, rank, least)
+    return Column(header, key or header.lower().replace(" ", "_"), numeric, prose, rank, least, optional)
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -280,7 +283,32 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _col("Qualifier", rank=1),
         _col("Injured qualifier", rank=5),
         _col("Cause", rank=1),
+        # figures for one country's personnel only (casualties --nationality)
+        _col("Nationality", optional=True),
         _col("Reported by", prose=True, rank=1),
+    ),
+    "strength": (
+        _col("As of"),
+        _col("Military", numeric=True),
+        _col("Police", numeric=True),
+        _col("Civilians", numeric=True, rank=2),
+        _col("Total", numeric=True),
+        _col("Reported by", prose=True, rank=1, least=14),
+    ),
+    "contributors": (
+        _col("Country"),
+        _col("As of"),
+        _col("Military", numeric=True, rank=1),
+        _col("Police", numeric=True, rank=1),
+        _col("Total", numeric=True),
+        _col("Note", prose=True, rank=2, least=20),
+    ),
+    "budget": (
+        _col("From", "period_start"),
+        _col("To", "period_end"),
+        _col("Amount (US$)", "amount_usd", numeric=True),
+        _col("Kind", rank=1),
+        _col("Approved by", prose=True, rank=2),
     ),
     "people": (
         _col("Name", prose=True),
@@ -320,10 +348,27 @@ PROSE = frozenset(
         "ceiling",
         "aliases",
         "full_name",
+        "approved_by",
         "_label",
     }
 )
-NUMERIC = frozenset({"killed", "injured", "number", "meeting", "cited_by", "lat", "lon"})
+NUMERIC = frozenset(
+    {
+        "killed",
+        "injured",
+        "number",
+        "meeting",
+        "cited_by",
+        "lat",
+        "lon",
+        "military",
+        "police",
+        "civilians",
+        "total",
+        "amount_usd",
+        "rank",
+    }
+)
 #: commands shown as one record per block of "field: value" lines
 VERTICAL = ("show", "summary")
 
@@ -371,6 +416,28 @@ def _figure(c: Row) -> str:
     return f"{', '.join(counts)}, {c['cause']}, as of {c['as_of']}, by {c['reported_by']}"
 
 
+def _deployed(s: Row) -> str:
+    """A strength report in words: ``13,010 military + 1,759 police as of 2019-02-28, by X``."""
+    parts = [f"{s[k]:,} {k}" for k in ("military", "police", "civilians") if s.get(k) is not None]
+    if s.get("total") is not None:
+        parts.append(f"{s['total']:,} in all" if parts else f"{s['total']:,} in all (see its note)")
+    return f"{' + '.join(parts) or '-'} as of {s['as_of']}, by {s['reported_by']}"
+
+
+def _size(c: Row) -> str:
+    if c.get("total") is not None:
+        return f"{c['total']:,}"
+    parts = [f"{c[k]:,} {k}" for k in ("military", "police") if c.get(k) is not None]
+    return " + ".join(parts) or "-"
+
+
+def _funded(b: Row) -> str:
+    """``2018-07-01 to 2019-06-30: US$1,074,718,900 appropriation, by X``."""
+    return (
+        f"{b['period_start']} to {b['period_end']}: US${b['amount_usd']:,} {b['kind']}, by {b['approved_by']}"
+    )
+
+
 def summary_lines(row: Row) -> list[tuple[str, str]]:
     """The summary as a short sheet: what a reader asks first, one fact a line where it can be."""
     g = row.get
@@ -391,6 +458,12 @@ def summary_lines(row: Row) -> list[tuple[str, str]]:
     if g("on") is not None:
         lines.append(("mandate", cell("mandate", g("mandate")) if g("mandate") else "none in force"))
         lines.append(("ceiling", cell("ceiling", g("ceiling")) if g("ceiling") else "none in force"))
+        deployed = [_deployed(s) for s in g("strength") or ()]
+        lines.append(("deployed", "\n".join(deployed) or "no figure reported by then"))
+        largest = [f"{c['country']} {_size(c)} ({c['as_of']})" for c in g("contributors") or ()]
+        lines.append(("contributors", "; ".join(largest) or "no figure reported by then"))
+        funded = [_funded(b) for b in g("budget") or ()]
+        lines.append(("budget", "\n".join(funded) or "no period recorded"))
     leaders = [
         f"{p['start'] or '?'} to {p['end'] or '?'}: {p['name']} ({p['role']})" for p in g("leaders") or ()
     ]
@@ -409,14 +482,14 @@ def summary_lines(row: Row) -> list[tuple[str, str]]:
 
 
 def _label(row: Row) -> str:
-    for key in ("title", "name", "summary", "reported_by"):
+    for key in ("title", "name", "summary", "country", "reported_by", "approved_by"):
         if row.get(key):
             return str(row[key])
     return str(row.get("id"))
 
 
 def _date_of(row: Row) -> Any:
-    for key in ("date", "adopted", "as_of", "closed", "start"):
+    for key in ("date", "adopted", "as_of", "closed", "start", "period_start"):
         if row.get(key) is not None:
             return row[key]
     return None
@@ -519,7 +592,11 @@ def grid(result: Result, fields: Sequence[str] | None) -> Grid:
             if f != "sources"
         ]
     else:
-        chosen = list(COLUMNS.get(result.command, tuple(_col(k, prose=k in PROSE) for k in result.keys)))
+        chosen = [
+            c
+            for c in COLUMNS.get(result.command, tuple(_col(k, prose=k in PROSE) for k in result.keys))
+            if not c.optional or any(row.get(c.key) is not None for row in result.rows)
+        ]
     # no source, no fact: the human views always cite, whatever --fields keeps
     cite = result.command != "sources"
     body = []

@@ -647,7 +647,7 @@ def test_other_commands_have_no_chart(facts: FactBase, command: str) -> None:
     result = getattr(query, command)(facts)
     with pytest.raises(UsageError) as caught:
         chart(result, facts, width=80, color=False)
-    assert caught.value.message == "--chart is available for bases, casualties and timeline"
+    assert caught.value.message == "--chart is available for bases, casualties, strength and timeline"
 
 
 # --- what each chart shows ---------------------------------------------------------------

@@ -152,7 +152,7 @@ def test_csv_of_nothing_is_a_header(mini: Invoke) -> None:
 def test_markdown_table(mini: Invoke) -> None:
     result = mini("casualties", "--format", "markdown")
     lines = result.stdout.splitlines()
-    assert lines[0] == "**Reported casualty figures**"
+    assert lines[0] == "**Reported casualty figures (mission-wide)**"
     assert lines[2].startswith("| As of | Period | Killed | Injured | Qualifier | Injured qualifier |")
     assert lines[3].startswith("|---|---|---:|---:|")
     assert "| 2023-12-11 | - | 310 | - | exact | - | all | El-Ghassim Wane | 1 |" in lines
