@@ -705,7 +705,7 @@ def contributors(
     Examples:
       minusma contributors --on 2019-12-31
       minusma contributors --country Chad
-      minusma contributors --country "cote d'ivoire" --json
+      minusma contributors --country senegal --json
       minusma contributors --since 2022 --fields country,as_of,total
     """
     out = Output(

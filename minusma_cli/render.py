@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from minusma_cli.errors import OutputError, UsageError
-from minusma_cli.query import Result, Row
+from minusma_cli.query import COMMAND_OF, KEYS, Result, Row
 
 if TYPE_CHECKING:
     from minusma_cli.factbase import FactBase
@@ -417,11 +417,11 @@ def _figure(c: Row) -> str:
 
 
 def _deployed(s: Row) -> str:
-    """A strength report in words: ``13,010 military + 1,759 police as of 2019-02-28, by X``."""
-    parts = [f"{s[k]:,} {k}" for k in ("military", "police", "civilians") if s.get(k) is not None]
+    """A strength report in words: ``13,010 military, 1,759 police as of 2019-02-28, by X``."""
+    parts = ", ".join(f"{s[k]:,} {k}" for k in ("military", "police", "civilians") if s.get(k) is not None)
     if s.get("total") is not None:
-        parts.append(f"{s['total']:,} in all" if parts else f"{s['total']:,} in all (see its note)")
-    return f"{' + '.join(parts) or '-'} as of {s['as_of']}, by {s['reported_by']}"
+        parts += f"; {s['total']:,} in all" if parts else f"{s['total']:,} in all (see its note)"
+    return f"{parts or '-'} as of {s['as_of']}, by {s['reported_by']}"
 
 
 def _size(c: Row) -> str:
@@ -568,6 +568,13 @@ class Grid:
 SRC = Column("Src", "sources")
 
 
+def shown_keys(row: Row) -> list[str]:
+    """The keys a record shown in full lists: its kind's own (JSON has every kind's keys)."""
+    command = COMMAND_OF.get(str(row.get("type")))
+    own = KEYS[command] if command else tuple(row)
+    return [k for k in ("type", *own) if k in row and k != "sources"]
+
+
 def grid(result: Result, fields: Sequence[str] | None) -> Grid:
     """Lay out a result as cells, with a source-marker column and footnotes."""
     notes = Notes()
@@ -577,7 +584,7 @@ def grid(result: Result, fields: Sequence[str] | None) -> Grid:
             if result.command == "summary" and fields is None:
                 rows.extend([k, "\n".join(sanitize(x) for x in v.split("\n"))] for k, v in summary_lines(row))
             else:
-                keys = fields or [k for k in row if k != "sources"]
+                keys = fields or shown_keys(row)
                 rows.extend([k, sanitize(cell(k, row.get(k)))] for k in keys)
             notes.mark(row.get("sources"))
             if result.command == "show":

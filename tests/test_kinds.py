@@ -377,7 +377,7 @@ def test_summary_on_a_date_fits_one_80_by_50_screen(kinds: Invoke, invoke: Invok
         assert len(lines) <= 50
         assert max(cell_len(line) for line in lines) <= 80
     text = kinds("summary", "--on", "2019-03-01", "--no-color", env=env).stdout
-    assert "13,010 military + 1,759 police as of 2019-02-28" in text
+    assert "13,010 military, 1,759 police as of 2019-02-28" in text
     assert "US$1,074,718,900 appropriation" in text
     assert "Burkina Faso 1,723 (2018-05)" in text
 
