@@ -563,15 +563,18 @@ def latest_each(records: Iterable[dict[str, Any]], key: str, on: str) -> list[di
     return [r for group in groups.values() for r in latest_reported(group, on)]
 
 
-def largest(records: list[dict[str, Any]], countries: int) -> list[dict[str, Any]]:
-    """The records of the ``countries`` largest contingents, largest first."""
+def largest(records: list[dict[str, Any]], how_many: int) -> list[dict[str, Any]]:
+    """The records of the ``how_many`` largest countries' contingents, largest first.
+
+    A country with two figures of one date (sources that disagree) keeps both.
+    """
     ranked = sorted(records, key=lambda c: (-contingent_size(c), fold(c["country"]), c["id"]))
     kept: list[str] = []
     out = []
     for record in ranked:
         name = fold(record["country"])
         if name not in kept:
-            if len(kept) == countries:
+            if len(kept) == how_many:
                 continue
             kept.append(name)
         out.append(record)
