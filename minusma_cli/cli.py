@@ -209,6 +209,7 @@ def _facts_quietly() -> "FactBase | None":
 
 
 def _starting(incomplete: str, words: list[str]) -> list[str]:
+    """The words that start with what was typed (case and accents ignored)."""
     wanted = query.fold(incomplete)
     return sorted({w for w in words if query.fold(w).startswith(wanted)})
 
@@ -824,12 +825,10 @@ def _lean(argv: list[str]) -> typer.Typer:
     unclear (completion included) gets the whole app.
     """
     name = next((a for a in argv if not a.startswith("-")), None)
-    chosen = [
-        c
-        for c in app.registered_commands
-        if c.name == name or (c.name is None and c.callback and c.callback.__name__ == name)
-    ]
-    if not chosen or any(k.endswith("_COMPLETE") for k in os.environ):
+    if name is None or any(k.endswith("_COMPLETE") for k in os.environ):
+        return app
+    chosen = [c for c in app.registered_commands if (c.name or getattr(c.callback, "__name__", None)) == name]
+    if not chosen:
         return app
     lean = copy.copy(app)
     lean.registered_commands = chosen
