@@ -226,6 +226,8 @@ class Column(NamedTuple):
     rank: int = 0
     #: the narrowest a prose column is worth showing at
     least: int = 16
+    #: the widest a prose column of rank > 0 grows, so that the main one gets the room
+    most: int = 0
 
 
 def _col(
@@ -235,8 +237,9 @@ def _col(
     prose: bool = False,
     rank: int = 0,
     least: int = 16,
+    most: int = 0,
 ) -> Column:
-    return Column(header, key or header.lower().replace(" ", "_"), numeric, prose, rank, least)
+    return Column(header, key or header.lower().replace(" ", "_"), numeric, prose, rank, least, most)
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -259,9 +262,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _col("No.", "number", True),
         _col("Adopted"),
         _col("Action", rank=1),
-        _col("Vote", prose=True, rank=2),
+        _col("Vote", prose=True, rank=2, least=12, most=30),
         _col("Mandate until", rank=1),
-        _col("Ceiling", prose=True, rank=3),
+        _col("Ceiling", prose=True, rank=3, most=30),
         _col("Summary", prose=True, rank=4, least=40),
     ),
     "bases": (
@@ -646,8 +649,10 @@ def rich_view(g: Grid, width: int, *, all_sources: bool = False) -> Any:
             no_wrap=not column.prose,
             overflow="fold" if column.prose else "ellipsis",
             min_width=None if g.vertical else _min_width(column, cells),
-            # a lesser prose column stays narrow, so that the main one gets the room
-            max_width=_min_width(column, cells) if column.prose and column.rank and not g.vertical else None,
+            # a lesser prose column stays narrowish, so that the main one gets the room
+            max_width=max(_min_width(column, cells), column.most)
+            if column.prose and column.rank and not g.vertical
+            else None,
             style="dim" if column is SRC else None,
         )
     for row in g.rows:
@@ -664,8 +669,8 @@ def rich_view(g: Grid, width: int, *, all_sources: bool = False) -> Any:
         count = len(g.entries)
         parts.append(
             Text(
-                f"Src: {count} source{'s' if count != 1 else ''}; --sources lists them, "
-                "and minusma show ID gives one record in full",
+                f"Src: {count} source{'s' if count != 1 else ''}; --sources lists them; "
+                "minusma show ID gives one record in full",
                 style="dim",
             )
         )
