@@ -6,7 +6,6 @@ import json
 import os
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -96,7 +95,8 @@ def test_show_spells_out_every_source() -> None:
     output = run_in_terminal(["show", "Lollesgaard"], columns=80)
     row = as_json("show", "michael-lollesgaard")[0]
     sources = row["sources"]
-    assert isinstance(sources, list) and sources
+    assert isinstance(sources, list)
+    assert sources
     for source in sources:
         assert source["url"] in output
     # as links on terminals that take them (OSC 8)
@@ -107,7 +107,7 @@ def test_empty_result_says_so_on_a_terminal() -> None:
     assert see(["timeline", "--since", "2030"], columns=80) == ["(no records)"]
 
 
-def test_the_pager_starts_for_a_long_answer_only(tmp_path: Path) -> None:
+def test_the_pager_starts_for_a_long_answer_only() -> None:
     pager = {"MINUSMA_PAGER": "sed 's/^/PAGED: /'"}
     long = screen_lines(run_in_terminal(["timeline"], columns=80, rows=24, env=pager), 80)
     assert long[0].startswith("PAGED: ")
