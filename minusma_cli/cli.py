@@ -804,7 +804,7 @@ def validate(
     \b
     Examples:
       minusma validate
-      minusma validate tests/assets/mini.toml
+      minusma validate docs/examples/my-facts.toml
     """
     from minusma_cli.factbase import fact_paths, load_files
 
