@@ -69,7 +69,7 @@ def test_show_unknown_suggests(invoke: Invoke) -> None:
     result = invoke("show", "Lollesgard")
     assert result.exit_code == 1
     assert "did you mean" in result.stderr
-    assert "Lollesgaard" in result.stderr
+    assert "did you mean michael-lollesgaard?" in result.stderr
 
 
 # --- unknown names are usage errors with a suggestion ---------------------------------------
