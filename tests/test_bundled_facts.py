@@ -168,7 +168,7 @@ _DENIED_HOSTS = re.compile(
       | ([a-z0-9-]+\.)*(docslib\.org|rssing\.com)
       | httpsahel-elite\.com | unscr\.com | lawglobalhub\.com | nwe-halabja\.org | girlsrightsplatform\.org
       | (www\.)?(urdupoint\.com|breakinglatest\.news|newsflash\.city|digestz\.com) | m\.smi24\.net
-      | embed\.gettyimages\.com
+      | embed\.gettyimages\.com | ([a-z0-9-]+\.)*news-pravda\.com | afrique\.at
     )(:\d+)?(/|$)""",
     re.VERBOSE,
 )
