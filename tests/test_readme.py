@@ -12,6 +12,7 @@ import typer
 
 from minusma_cli.cli import app
 from tests.conftest import Invoke
+from tests.refresh_examples import EXAMPLE, skipped
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -48,16 +49,18 @@ DOCS = {path.name: path.read_text(encoding="utf-8") for path in sorted((ROOT / "
 def test_examples_are_real_output(name: str, invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each console example whose command is shown in full is the tool's actual output (run from the root)."""
     text = README if name == "README.md" else DOCS[name]
-    examples = re.findall(r"```console\n\$ (?:cd (\S+) && )?minusma ([^\n]*)\n(.*?)```", text, re.S)
+    examples = EXAMPLE.findall(text)
     monkeypatch.chdir(ROOT)
     checked = 0
     for folder, command, shown in examples:
-        if "..." in shown or "|" in command or "&&" in command or not shown.strip():
+        if skipped(command, shown):
             continue
         if folder:
             monkeypatch.chdir(ROOT / folder)
         result = invoke(*shlex.split(command), env={"COLUMNS": "100"})
-        assert (result.stdout + result.stderr).strip() == shown.strip(), command
+        assert (result.stdout + result.stderr).strip() == shown.strip(), (
+            f"{name}: {command} (python -m tests.refresh_examples rewrites the examples)"
+        )
         monkeypatch.chdir(ROOT)
         checked += 1
     assert checked >= (3 if name == "README.md" else 1)
