@@ -714,6 +714,8 @@ def show(
 
 @app.command("sources", short_help="The bibliography, with how often each is cited.")
 def sources_(
+    since: Since = None,
+    until: Until = None,
     format_: FormatOpt = "table",
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -730,6 +732,7 @@ def sources_(
     Examples:
       minusma sources
       minusma sources --fields id,url --format csv
+      minusma sources --since 2024
     """
     out = Output(
         format_=format_,
@@ -744,7 +747,7 @@ def sources_(
         svg=svg,
     )
     loaded = out.load()
-    out.emit(query.sources(loaded))
+    out.emit(query.sources(loaded, since=since, until=until))
 
 
 @app.command(short_help="The mission on one screen, as a whole or on a day.")

@@ -556,7 +556,9 @@ def citations(facts: FactBase) -> dict[str, int]:
     return counts
 
 
-def sources(facts: FactBase) -> Result:
+def sources(facts: FactBase, *, since: str | None = None, until: str | None = None) -> Result:
+    """The bibliography; with a range, the sources published in it ("n.d." ones then left out)."""
+    check_range(since, until)
     counts = citations(facts)
     rows = [
         {
@@ -568,6 +570,8 @@ def sources(facts: FactBase) -> Result:
             "sources": [{"id": sid, **{k: src.get(k) for k in SOURCE_KEYS[1:]}}],
         }
         for sid, src in sorted(facts.sources.items(), key=lambda kv: (kv[1].get("publisher", ""), kv[0]))
+        if not (since or until)
+        or (src.get("published") not in (None, "n.d.") and overlaps(src["published"], since, until))
     ]
     return Result("sources", KEYS["sources"], rows, "Sources")
 

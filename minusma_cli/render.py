@@ -667,10 +667,12 @@ def rich_view(g: Grid, width: int, *, all_sources: bool = False) -> Any:
         parts.append(source_list(g.entries))
     else:
         count = len(g.entries)
+        cited = f"{count} source{'s' if count != 1 else ''}"
         parts.append(
             Text(
-                f"Src: {count} source{'s' if count != 1 else ''}; --sources lists them; "
-                "minusma show ID gives one record in full",
+                f"{cited}; --sources lists them"
+                if g.vertical
+                else f"Src: {cited}; --sources lists them; minusma show ID gives one record in full",
                 style="dim",
             )
         )

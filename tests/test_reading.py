@@ -213,6 +213,9 @@ def test_since_until_on_bases_and_people(invoke: Invoke) -> None:
     in_2022 = {p["id"] for p in as_json(invoke("people", "--since", "2022", "--until", "2022", "--json"))}
     assert "cornelis-johannes-matthijssen" in in_2022
     assert "michael-lollesgaard" not in in_2022
+    published_2024 = as_json(invoke("sources", "--since", "2024", "--json"))
+    assert published_2024
+    assert all(s["published"] >= "2024" for s in published_2024)
 
 
 # --- help that teaches --------------------------------------------------------------------------
