@@ -270,9 +270,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "bases": (
         _col("Site", "name"),
         _col("Region", rank=2),
-        _col("Kind", rank=1),
+        _col("Kind", rank=3),
         _col("Closed"),
-        _col("Handed to", prose=True, rank=3),
+        _col("Handed to", prose=True, rank=1, most=30),
         _col("Outcome", rank=4),
     ),
     "casualties": (
