@@ -176,11 +176,12 @@ def root(
 
 
 class OneOf(TyperChoice[str]):
-    """A closed set of words; a typo is a usage error that names the nearest ones."""
+    """A closed set of words, in any case; a typo is a usage error that names the nearest ones."""
 
     def convert(self, value: Any, param: Parameter | None, ctx: Context | None) -> str:
-        if value in self.choices:
-            return str(value)
+        for choice in self.choices:
+            if str(value).casefold() == choice.casefold():
+                return choice
         hint = query.did_you_mean(str(value), self.choices)
         message = f"{value!r} is not one of {', '.join(self.choices)}{hint}"
         raise typer.BadParameter(message, ctx=ctx, param=param)

@@ -203,6 +203,10 @@ def test_bases_on_and_its_old_name(mini: Invoke) -> None:
     )
 
 
+def test_closed_sets_in_any_case(mini: Invoke) -> None:
+    assert mini("timeline", "--format", "JSON", "-c", "Attack").stdout.startswith("[")
+
+
 def test_short_version(invoke: Invoke) -> None:
     assert invoke("-V").stdout.startswith("minusma ")
 
