@@ -591,12 +591,17 @@ def write_markdown(g: Grid, out: IO[str]) -> None:
 
 # --- the terminal view ------------------------------------------------------------
 
-#: what a column costs beside its text: one space of padding each side, one between
+#: what a column costs beside its text: one space of padding each side and one between
+#: (none at the table's edges)
 GAP = 3
 
 
-def _min_width(column: Column, cells: list[str]) -> int:
-    """The narrowest a column may be without breaking a date, number, id or word."""
+def _min_width(column: Column, cells: list[str], *, shrink: bool = False) -> int:
+    """The narrowest a column is shown at; a date, number, id or word is never broken.
+
+    A prose column is worth showing at ``column.least`` characters; ``shrink``
+    gives the narrowest it can be at all, its longest word.
+    """
     header = max(len(w) for w in column.header.split())
     if column is SRC:
         cells = [compact_marks(c) for c in cells]
@@ -604,14 +609,15 @@ def _min_width(column: Column, cells: list[str]) -> int:
         return header
     if column.prose:
         longest_word = max((len(w) for c in cells for w in c.split()), default=0)
-        return max(header, min(max(len(c) for c in cells), max(longest_word, column.least)))
+        least = longest_word if shrink else max(longest_word, column.least)
+        return max(header, min(max(len(c) for c in cells), least))
     return max(header, *(len(c) for c in cells))
 
 
 def fit_columns(g: Grid, width: int) -> list[int]:
     """The columns a terminal this wide shows: by rank, while they fit (rank 0 always)."""
     mins = [_min_width(c, [r[i] for r in g.rows]) for i, c in enumerate(g.columns)]
-    used = 0
+    used = -GAP  # no gap before the first column
     keep: set[int] = set()
     for i in sorted(range(len(g.columns)), key=lambda i: (g.columns[i].rank, i)):
         need = mins[i] + GAP
@@ -648,7 +654,8 @@ def rich_view(g: Grid, width: int, *, all_sources: bool = False) -> Any:
             justify="right" if column.numeric else "left",
             no_wrap=not column.prose,
             overflow="fold" if column.prose else "ellipsis",
-            min_width=None if g.vertical else _min_width(column, cells),
+            # a prose column may shrink to its longest word when the rest must fit
+            min_width=None if g.vertical else _min_width(column, cells, shrink=column.prose),
             # a lesser prose column stays narrowish, so that the main one gets the room
             max_width=max(_min_width(column, cells), column.most)
             if column.prose and column.rank and not g.vertical

@@ -76,8 +76,9 @@ def test_search_ids_are_never_broken(columns: int) -> None:
     for row in as_json("search", "kidal"):
         assert row["id"] in on_screen
     header = lines[1].split()
-    assert header[:1] == (["Type"] if columns >= 120 else ["Id"])
-    assert header[-1] == "Src"
+    assert header == (
+        ["Type", "Id", "Date", "What", "Src"] if columns >= 120 else ["Type", "Id", "What", "Src"]
+    )
 
 
 def test_summary_fits_one_screen() -> None:
