@@ -611,7 +611,8 @@ def _min_width(column: Column, cells: list[str], *, shrink: bool = False) -> int
         longest_word = max((len(w) for c in cells for w in c.split()), default=0)
         least = longest_word if shrink else max(longest_word, column.least)
         return max(header, min(max(len(c) for c in cells), least))
-    return max(header, *(len(c) for c in cells))
+    # a column that never wraps does not wrap its header either
+    return max(len(column.header), *(len(c) for c in cells))
 
 
 def fit_columns(g: Grid, width: int) -> list[int]:

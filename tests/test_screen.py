@@ -139,3 +139,30 @@ def test_mini_table_at_80_columns_right_aligns_numbers() -> None:
     assert rows
     for line in rows:
         assert line[killed_end - 1] != " ", line  # numbers end under the end of their header
+
+
+ESCAPES = re.compile(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\")
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["timeline"],
+        ["resolutions"],
+        ["bases"],
+        ["casualties"],
+        ["casualties", "--attacks"],
+        ["people"],
+        ["sources"],
+        ["search", "kidal"],
+        ["summary"],
+        ["show", "kidal-camp"],
+    ],
+)
+def test_every_table_fits_the_terminal(args: list[str], columns: int) -> None:
+    """No line wider than the screen, but a source's URL, which stays whole on its own line."""
+    output = run_in_terminal(args, columns=columns, rows=1000)
+    for line in ESCAPES.sub("", output).splitlines():
+        if not URL.fullmatch(line.strip()):
+            assert len(line) <= columns, line
