@@ -4,7 +4,7 @@ Imported only when a chart is asked for.  Each chart is drawn from a command's
 :class:`~minusma_cli.query.Result` (so the command's filters apply) and fits a
 given width, 60 columns or more: bars are scaled to the room left by their
 labels, and bar lines are never wrapped.  Without colour only plain ASCII is
-drawn.  Text from fact files goes through :func:`~minusma_cli.render.sanitize`
+drawn.  Text from fact files goes through :func:`~minusma_cli.env.sanitize`
 and into :class:`rich.text.Text` objects, so it is never read as markup.
 """
 
@@ -22,9 +22,10 @@ from rich.text import Text
 
 from minusma_cli import query
 from minusma_cli.dates import parse_iso, span
+from minusma_cli.env import sanitize
 from minusma_cli.errors import UsageError
 from minusma_cli.factbase import FactBase
-from minusma_cli.render import Notes, sanitize
+from minusma_cli.render import Notes
 
 #: the narrowest layout; a smaller width is drawn at this width (lines are cropped, never wrapped)
 MIN_WIDTH = 60
