@@ -14,6 +14,8 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -249,7 +251,7 @@ def test_csv_cells_a_spreadsheet_would_run_get_a_quote(hostile: Invoke) -> None:
     assert result.exit_code == 0, result.stderr
     titles = {row["id"]: row["title"] for row in csv.DictReader(io.StringIO(result.stdout))}
     assert titles == {
-        "formula": "'=HYPERLINK(\"http://evil.example\",\"click\")",
+        "formula": '\'=HYPERLINK("http://evil.example","click")',
         "pipe-command": "'+cmd|' /C calc'!A0",
         "others": "'@SUM(1+1)",
         "tab-start": "'\t-2+3",
@@ -309,17 +311,33 @@ def test_a_huge_width_is_drawn_at_500(tmp_path: Path, args: str) -> None:
 
 # --- charts take every date validate accepts ------------------------------------------
 
+
+def base(ident: str, **dates: str) -> str:
+    lines = [f"{k} = {v}" for k, v in dates.items()]
+    return "\n".join(["[[bases]]", f'id = "{ident}"', 'place = "far-camp"', 'kind = "camp"', *lines,
+                      'sources = ["src-a"]', ""])  # fmt: skip
+
+
+def event(ident: str, date: str) -> str:
+    return (
+        f'[[events]]\nid = "{ident}"\ndate = {date}\ncategory = "attack"\ntitle = "t"\nsources = ["src-a"]\n'
+    )
+
+
+TERMINATE_IN_9999 = """[[resolutions]]
+number = 9690
+adopted = 2023-06-30
+action = "terminate"
+mandate_until = 9999-12-31
+vote = { in_favour = 15, against = 0, abstaining = 0, abstainers = [] }
+summary = "x"
+sources = ["src-a"]
+"""
 FAR_BASES = {
-    "closed in 9999": '[[bases]]\nid = "a"\nplace = "far-camp"\nkind = "camp"\nclosed = 9999-12-31\nsources = ["src-a"]\n',
-    "drawdown in 9999": (
-        '[[bases]]\nid = "a"\nplace = "far-camp"\nkind = "camp"\ndrawdown_start = 9999-12-31\nsources = ["src-a"]\n'
-    ),
-    "closed in year 1": '[[bases]]\nid = "a"\nplace = "far-camp"\nkind = "camp"\nclosed = 0001-01-03\nsources = ["src-a"]\n',
-    "mandate until 9999": (
-        '[[resolutions]]\nnumber = 9690\nadopted = 2023-06-30\naction = "terminate"\nmandate_until = 9999-12-31\n'
-        'vote = { in_favour = 15, against = 0, abstaining = 0, abstainers = [] }\nsummary = "x"\nsources = ["src-a"]\n'
-        '[[bases]]\nid = "a"\nplace = "far-camp"\nkind = "camp"\nclosed = 2023-10-31\nsources = ["src-a"]\n'
-    ),
+    "closed in 9999": base("a", closed="9999-12-31"),
+    "drawdown in 9999": base("a", drawdown_start="9999-12-31"),
+    "closed in year 1": base("a", closed="0001-01-03"),
+    "mandate until 9999": TERMINATE_IN_9999 + base("a", closed="2023-10-31"),
 }
 
 
@@ -335,7 +353,9 @@ def test_a_far_date_is_clipped_not_a_crash(invoke: Invoke, tmp_path: Path, case:
 
 def test_a_far_date_is_marked(invoke: Invoke, tmp_path: Path) -> None:
     body = FAR_BASES["closed in 9999"] + FAR_BASES["closed in year 1"].replace('"a"', '"b"')
-    body += '[[bases]]\nid = "c"\nplace = "far-camp"\nkind = "camp"\nclosed = 2020-01-03\nsources = ["src-a"]\n'
+    body += (
+        '[[bases]]\nid = "c"\nplace = "far-camp"\nkind = "camp"\nclosed = 2020-01-03\nsources = ["src-a"]\n'
+    )
     path = tmp_path / "far.toml"
     path.write_text(facts_with(body), encoding="utf-8")
     out = invoke("bases", "--chart", "--no-bundled", "--facts", str(path)).stdout
@@ -344,9 +364,15 @@ def test_a_far_date_is_marked(invoke: Invoke, tmp_path: Path) -> None:
 
 
 def test_a_far_event_is_counted_not_drawn_year_by_year(invoke: Invoke, tmp_path: Path) -> None:
-    body = '[[events]]\nid = "far"\ndate = 9999-01-01\ncategory = "attack"\ntitle = "x"\nsources = ["src-a"]\n'
-    body += '[[events]]\nid = "near"\ndate = 2014-01-01\ncategory = "attack"\ntitle = "y"\nsources = ["src-a"]\n'
-    body += '[[events]]\nid = "near2"\ndate = 2015-01-01\ncategory = "attack"\ntitle = "z"\nsources = ["src-a"]\n'
+    body = (
+        '[[events]]\nid = "far"\ndate = 9999-01-01\ncategory = "attack"\ntitle = "x"\nsources = ["src-a"]\n'
+    )
+    body += (
+        '[[events]]\nid = "near"\ndate = 2014-01-01\ncategory = "attack"\ntitle = "y"\nsources = ["src-a"]\n'
+    )
+    body += (
+        '[[events]]\nid = "near2"\ndate = 2015-01-01\ncategory = "attack"\ntitle = "z"\nsources = ["src-a"]\n'
+    )
     path = tmp_path / "far.toml"
     path.write_text(facts_with(body), encoding="utf-8")
     result = invoke("timeline", "--chart", "--no-bundled", "--facts", str(path))
@@ -384,7 +410,7 @@ def test_an_unwritable_svg_path_is_exit_4(mini: Invoke, tmp_path: Path) -> None:
 # --- unreadable fact files, tried as an ordinary user ------------------------------------
 
 
-def as_ordinary_user(args: list[str], tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+def as_ordinary_user(args: list[str], folder: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     """Run the installed command as ``nobody`` when the tests run as root (root reads anything)."""
     command = [installed_minusma(), *args]
     if os.geteuid() == 0:
@@ -395,31 +421,37 @@ def as_ordinary_user(args: list[str], tmp_path: Path, **extra: str) -> subproces
         probe = subprocess.run([*command[:4], installed_minusma(), "--version"], capture_output=True)
         if probe.returncode != 0:
             pytest.skip(f"nobody cannot run the installed minusma here: {probe.stderr.decode()[-200:]}")
-    env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "cache"), "HOME": str(tmp_path), **extra}
-    env.pop("MINUSMA_FACTS", None) if "MINUSMA_FACTS" not in extra else None
-    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    env = {**os.environ, "MINUSMA_CACHE_DIR": str(folder / "cache"), "HOME": str(folder), **extra}
+    if "MINUSMA_FACTS" not in extra:
+        env.pop("MINUSMA_FACTS", None)
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=folder, timeout=120)
 
 
 @pytest.fixture
-def unreadable(tmp_path: Path) -> Path:
-    folder = tmp_path / "shared"
-    folder.mkdir()
-    folder.chmod(0o755)
-    tmp_path.chmod(0o777)
-    path = folder / "facts.toml"
+def shared() -> Iterator[Path]:
+    """A folder an ordinary user can enter (pytest's own are private to their owner)."""
+    folder = Path(tempfile.mkdtemp(prefix="minusma-unreadable-"))
+    folder.chmod(0o777)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def unreadable(shared: Path) -> Path:
+    path = shared / "facts.toml"
     shutil.copy(MINI, path)
     path.chmod(0o000)
     return path
 
 
 @pytest.mark.parametrize("route", ["--facts", "validate", "MINUSMA_FACTS"])
-def test_an_unreadable_fact_file_is_exit_3(tmp_path: Path, unreadable: Path, route: str) -> None:
+def test_an_unreadable_fact_file_is_exit_3(shared: Path, unreadable: Path, route: str) -> None:
     if route == "--facts":
-        result = as_ordinary_user(["timeline", "--no-bundled", "--facts", str(unreadable)], tmp_path)
+        result = as_ordinary_user(["timeline", "--no-bundled", "--facts", str(unreadable)], shared)
     elif route == "validate":
-        result = as_ordinary_user(["validate", str(unreadable)], tmp_path)
+        result = as_ordinary_user(["validate", str(unreadable)], shared)
     else:
-        result = as_ordinary_user(["timeline"], tmp_path, MINUSMA_FACTS=str(unreadable))
+        result = as_ordinary_user(["timeline"], shared, MINUSMA_FACTS=str(unreadable))
     assert result.returncode == 3, result.stderr
     assert str(unreadable) in result.stderr
     assert "is not readable" not in result.stderr
