@@ -76,7 +76,7 @@ def fact_files(draw: st.DrawFn) -> str:
     """A fact file of events, bases, casualties and a terminating resolution; not always valid."""
     parts = [HEAD]
     for n in range(draw(st.integers(0, 4))):
-        event = {"id": f"e{n}", "date": draw(st.one_of(dates, partial)), "title": draw(texts)}
+        event: dict[str, Any] = {"id": f"e{n}", "date": draw(st.one_of(dates, partial)), "title": draw(texts)}
         event |= {"category": draw(st.sampled_from(CATEGORIES)), "places": ["p1"], "sources": ["s1"]}
         parts.append(table("[[events]]", event | {"killed": draw(st.none() | counts)}))
     for n in range(draw(st.integers(0, 4))):
@@ -119,7 +119,7 @@ def run(args: list[str], stdout: Any, stderr: Any, *, width: int | None = None) 
 def captured(args: list[str], *, width: int | None = None) -> tuple[int, bytes, str]:
     out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), io.TextIOWrapper(io.BytesIO())
     code = run(args, out, err, width=width)
-    return code, out.buffer.getvalue(), err.buffer.getvalue().decode()  # type: ignore[attr-defined]
+    return code, out.buffer.getvalue(), err.buffer.getvalue().decode()
 
 
 SETTINGS = settings(
@@ -155,7 +155,7 @@ def _slow_pipe(args: list[str]) -> tuple[int, bytes, str]:
         code = run(args, out, err)
     thread.join(timeout=60)
     os.close(read_end)
-    return code, bytes(got), err.buffer.getvalue().decode()  # type: ignore[attr-defined]
+    return code, bytes(got), err.buffer.getvalue().decode()
 
 
 def _reader_gone(args: list[str]) -> tuple[int, bytes, str]:
@@ -164,20 +164,20 @@ def _reader_gone(args: list[str]) -> tuple[int, bytes, str]:
     err = io.TextIOWrapper(io.BytesIO())
     with os.fdopen(write_end, "w") as out:
         code = run(args, out, err)
-    return code, b"", err.buffer.getvalue().decode()  # type: ignore[attr-defined]
+    return code, b"", err.buffer.getvalue().decode()
 
 
 def _full(args: list[str]) -> tuple[int, bytes, str]:
     err = io.TextIOWrapper(io.BytesIO())
     with FULL.open("w") as out:
         code = run(args, out, err)
-    return code, b"", err.buffer.getvalue().decode()  # type: ignore[attr-defined]
+    return code, b"", err.buffer.getvalue().decode()
 
 
 def _closed(args: list[str]) -> tuple[int, bytes, str]:
     err = io.TextIOWrapper(io.BytesIO())
     code = run(args, None, err)
-    return code, b"", err.buffer.getvalue().decode()  # type: ignore[attr-defined]
+    return code, b"", err.buffer.getvalue().decode()
 
 
 STATES: dict[str, Callable[[list[str]], tuple[int, bytes, str]]] = {
