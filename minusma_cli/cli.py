@@ -78,15 +78,26 @@ class MinusmaGroup(TyperGroup):
             sys.exit(code)
         return code
 
+    def _click_main(self, argv: list[str], prog_name: str, complete_var: str | None, **extra: Any) -> Any:
+        """Click's run; what Click itself prints (``--help``) goes out through the one writer too."""
+        import io
+
+        printed, real = io.StringIO(), sys.stdout
+        sys.stdout = printed
+        try:
+            return super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        finally:
+            sys.stdout = real
+            if printed.getvalue():
+                _env().write_text(printed.getvalue())
+
     def _run(
         self, argv: list[str], prog_name: str, complete_var: str | None, debug: bool, **extra: Any
     ) -> int:
         from typer._click import exceptions as click_exc
 
         try:
-            rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
-            if sys.stdout is not None:  # Click's own output (--help) went through the text layer
-                sys.stdout.flush()
+            rv = self._click_main(argv, prog_name, complete_var, **extra)
             return rv if isinstance(rv, int) else ExitCode.OK
         except FactsError as exc:
             for problem in exc.problems:  # one line each, whatever a file name holds

@@ -93,6 +93,13 @@ def test_a_full_disk_is_exit_4_in_every_format(tmp_path: Path, fmt: str) -> None
     assert b"Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("stdout", [">&-", pytest.param(">/dev/full", marks=needs_full)])
+def test_help_that_cannot_be_written_is_exit_4(tmp_path: Path, stdout: str) -> None:
+    result = sh(f"{{m}} --help {stdout}", tmp_path)
+    assert result.returncode == 4
+    assert result.stderr.startswith(b"minusma: error: cannot write the output (")
+
+
 def read_slowly(fd: int, proc: subprocess.Popen[bytes]) -> bytes:
     """Read a pipe a little at a time, so the writer meets a full pipe many times over."""
     got = bytearray()
