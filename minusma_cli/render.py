@@ -43,14 +43,15 @@ def select_fields(result: Result, fields: str | None) -> list[str] | None:
     if fields is None:
         return None
     wanted = [f.strip() for f in fields.split(",") if f.strip()]
-    seen: set[str] = set()
-    twice: set[str] = set()
-    for name in wanted:
-        (twice if name in seen else seen).add(name)
-    if twice:
-        raise UsageError(f"--fields: {', '.join(map(repr, sorted(twice)))} given twice")
+    once = dict.fromkeys(wanted)  # the names in order, each once
+    if len(once) < len(wanted):
+        from collections import Counter
+
+        twice = sorted(name for name, n in Counter(wanted).items() if n > 1)
+        raise UsageError(f"--fields: {', '.join(map(repr, twice))} given twice")
     valid = available_keys(result)
-    unknown = sorted(seen.difference(valid))
+    offered = set(valid)
+    unknown = [name for name in once if name not in offered]
     if unknown or not wanted:
         what = f"unknown field {', '.join(map(repr, unknown))}" if unknown else "no field given"
         raise UsageError(f"--fields: {what}; valid fields: {', '.join(valid)}")
