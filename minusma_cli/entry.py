@@ -13,7 +13,7 @@ def main() -> None:
     # the cycle collector would only rescan them again and again (about a third of
     # the time of a large file). Reference counting still frees everything else.
     gc.disable()
-    from minusma_cli.env import close_gaps
+    from minusma_cli.env import Environment, close_gaps
 
     close_gaps()
     for stream in (sys.stdout, sys.stderr):
@@ -26,8 +26,7 @@ def main() -> None:
         cli.KEEP_UNTIL_EXIT = True
         code = cli.run()
     except KeyboardInterrupt:
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            sys.stderr.write("\n")
+        Environment.from_process().say("")
         code = 130
     # Leave without tearing down: freeing a large fact base object by object costs
     # more than everything else a warm run does after the output is written.

@@ -141,26 +141,13 @@ class Environment:
 
     def write_all(self, chunks: Iterable[bytes]) -> None:
         """Every byte of every chunk to stdout, in order (see :meth:`write`)."""
-        stream = self.stdout
-        if stream is None:
+        if self.stdout is None:
             # nothing to write is not a failure, even with nowhere to write it
             if any(chunks):
                 raise OutputError("cannot write the output (standard output is closed)")
             return
         try:
-            fd = _fileno(stream)
-            stream.flush()  # whatever went through the text layer first keeps its place
-            if fd is None:
-                binary: IO[bytes] | None = getattr(stream, "buffer", None)
-                for chunk in chunks:
-                    if binary is not None:
-                        binary.write(chunk)
-                    else:
-                        stream.write(chunk.decode("utf-8"))
-                (binary or stream).flush()
-                return
-            for chunk in chunks:
-                _write_fd(fd, chunk)
+            _put(self.stdout, chunks)
         except ValueError:  # the stream object was closed under us
             raise OutputError("cannot write the output (standard output is closed)") from None
         except OSError as exc:
@@ -176,27 +163,31 @@ class Environment:
 
     def say(self, message: str) -> None:
         """A message on stderr, line by line, controls made visible; never fails, never raises."""
-        stream = self.stderr
-        if stream is None:
+        if self.stderr is None:
             return
         text = "".join(sanitize(line) + "\n" for line in message.splitlines() or [""])
         try:
-            encoding = getattr(stream, "encoding", None) or "utf-8"
-            data = text.encode(encoding, errors="backslashreplace")
-            fd = _fileno(stream)
-            stream.flush()
-            if fd is None:
-                binary: IO[bytes] | None = getattr(stream, "buffer", None)
-                if binary is not None:
-                    binary.write(data)
-                    binary.flush()
-                else:
-                    stream.write(text)
-                    stream.flush()
-            else:
-                _write_fd(fd, data)
+            encoding = getattr(self.stderr, "encoding", None) or "utf-8"
+            _put(self.stderr, (text.encode(encoding, errors="backslashreplace"),))
         except (OSError, ValueError, LookupError):
             pass  # nowhere left to say it; the exit code still tells
+
+
+def _put(stream: IO[str], chunks: Iterable[bytes]) -> None:
+    """The one writer: bytes to the stream's descriptor, or to its binary layer when it has none."""
+    fd = _fileno(stream)
+    stream.flush()  # whatever went through the text layer first keeps its place
+    if fd is not None:
+        for chunk in chunks:
+            _write_fd(fd, chunk)
+        return
+    binary: IO[bytes] | None = getattr(stream, "buffer", None)
+    for chunk in chunks:  # an in-memory stream (tests): no descriptor, no short writes
+        if binary is not None:
+            binary.write(chunk)
+        else:
+            stream.write(chunk.decode("utf-8"))
+    (binary or stream).flush()
 
 
 def _write_fd(fd: int, data: bytes) -> None:
