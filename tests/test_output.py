@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import Result
 
 from minusma_cli.env import Environment
 from minusma_cli.errors import OutputError, PipeClosed
@@ -180,6 +181,15 @@ def test_a_lost_or_full_stderr_is_never_an_error() -> None:
         Environment(stdout=None, stderr=stderr).say("no room")
 
 
+@pytest.mark.parametrize(
+    ("columns", "width"),
+    [("0", 80), ("1", 80), ("39", 80), ("40", 40), ("500", 500), ("501", 500), ("1000000", 500), ("x", 80)],
+)
+def test_the_width_is_held_between_40_and_500(columns: str, width: int) -> None:
+    env = Environment(stdout=io.StringIO(), stderr=None, stdout_isatty=True, environ={"COLUMNS": columns})
+    assert env.width == width
+
+
 # --- UTF-8 whatever the locale ----------------------------------------------------------
 
 
@@ -247,10 +257,10 @@ def hostile(invoke: Invoke, tmp_path: Path) -> Invoke:
     path = tmp_path / "hostile.toml"
     path.write_text(facts_with(HOSTILE_EVENTS), encoding="utf-8")
 
-    def run(*args: str) -> object:
-        return invoke(*args, "--no-bundled", "--facts", str(path))
+    def run(*args: str, env: dict[str, str] | None = None) -> Result:
+        return invoke(*args, "--no-bundled", "--facts", str(path), env=env)
 
-    return run  # type: ignore[return-value]
+    return run
 
 
 def test_csv_cells_a_spreadsheet_would_run_get_a_quote(hostile: Invoke) -> None:
