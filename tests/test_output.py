@@ -12,6 +12,7 @@ import fcntl
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -322,7 +323,7 @@ def test_a_narrow_or_zero_width_terminal_still_gets_the_answer(tmp_path: Path, c
 def test_a_huge_width_is_drawn_at_500(tmp_path: Path, args: str) -> None:
     result = sh(f"{{m}} {args}", tmp_path, COLUMNS="1000000", FORCE_COLOR="1")
     assert result.returncode == 0, result.stderr
-    plain = __import__("re").sub(rb"\x1b\[[0-9;]*m", b"", result.stdout).decode()
+    plain = re.sub(rb"\x1b\[[0-9;]*m", b"", result.stdout).decode()
     assert 80 < max(len(line) for line in plain.splitlines()) <= 500
 
 
