@@ -408,14 +408,14 @@ def summary_lines(row: Row) -> list[tuple[str, str]]:
 
 
 def _label(row: Row) -> str:
-    for key in ("title", "name", "summary", "reported_by"):
+    for key in ("title", "name", "country", "summary", "reported_by", "approved_by"):
         if row.get(key):
             return str(row[key])
     return str(row.get("id"))
 
 
 def _date_of(row: Row) -> Any:
-    for key in ("date", "adopted", "as_of", "closed", "start"):
+    for key in ("date", "adopted", "as_of", "closed", "start", "period_start"):
         if row.get(key) is not None:
             return row[key]
     return None
