@@ -268,7 +268,15 @@ def complete_number(incomplete: str) -> list[str]:
 # Each command lists them openly; these aliases only keep their spelling in one place.
 
 FormatOpt = Annotated[
-    str, typer.Option("--format", "-f", click_type=OneOf(FORMATS), help="Output format.", show_default=True)
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        click_type=OneOf(FORMATS),
+        metavar="FORMAT",
+        help=f"Output format: {', '.join(FORMATS)}.",
+        show_default=True,
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
 FieldsOpt = Annotated[
@@ -307,7 +315,10 @@ SvgOpt = Annotated[
 Since = Annotated[
     str | None,
     typer.Option(
-        "--since", callback=_date, metavar="DATE", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD)."
+        "--since",
+        callback=_date,
+        metavar="DATE",
+        help="From this date on: a year, a month (2015-06) or a day.",
     ),
 ]
 Until = Annotated[
@@ -388,7 +399,11 @@ def timeline(
     category: Annotated[
         list[str] | None,
         typer.Option(
-            "--category", "-c", click_type=OneOf(CATEGORIES), help="Only this category (repeatable)."
+            "--category",
+            "-c",
+            click_type=OneOf(CATEGORIES),
+            metavar="CATEGORY",
+            help="Only this category (repeatable; the categories are listed above).",
         ),
     ] = None,
     place: Annotated[
@@ -396,6 +411,7 @@ def timeline(
         typer.Option(
             "--place",
             "-p",
+            metavar="PLACE",
             autocompletion=complete_place,
             help="Only events at this place (id, name or alias).",
         ),
@@ -413,6 +429,10 @@ def timeline(
     svg: SvgOpt = None,
 ) -> None:
     """Dated events, from the 2012 rebellion to the end of liquidation.
+
+    \b
+    Categories: conflict, coup, political, mandate, peace-process, election,
+                attack, deployment, withdrawal, liquidation
 
     \b
     Examples:
@@ -446,7 +466,13 @@ def resolutions(
     ] = None,
     action: Annotated[
         list[str] | None,
-        typer.Option("--action", "-a", click_type=OneOf(ACTIONS), help="Only this action (repeatable)."),
+        typer.Option(
+            "--action",
+            "-a",
+            click_type=OneOf(ACTIONS),
+            metavar="ACTION",
+            help="Only this action (repeatable; the actions are listed above).",
+        ),
     ] = None,
     since: Since = None,
     until: Until = None,
@@ -462,6 +488,9 @@ def resolutions(
     svg: SvgOpt = None,
 ) -> None:
     """Security Council resolutions: vote, action, mandate end, ceilings.
+
+    \b
+    Actions: authorize, establish, renew, modify, terminate
 
     \b
     Examples:
@@ -489,7 +518,13 @@ def resolutions(
 def bases(
     region: Annotated[
         str | None,
-        typer.Option("--region", "-r", autocompletion=complete_region, help="Only sites in this region."),
+        typer.Option(
+            "--region",
+            "-r",
+            metavar="REGION",
+            autocompletion=complete_region,
+            help="Only sites in this region.",
+        ),
     ] = None,
     on: Annotated[
         str | None,
@@ -541,7 +576,12 @@ def bases(
 def casualties(
     cause: Annotated[
         list[str] | None,
-        typer.Option("--cause", click_type=OneOf(CAUSES), help="Only figures for this cause (repeatable)."),
+        typer.Option(
+            "--cause",
+            click_type=OneOf(CAUSES),
+            metavar="CAUSE",
+            help="Only figures for this cause (repeatable; the causes are listed above).",
+        ),
     ] = None,
     attacks: Annotated[
         bool, typer.Option("--attacks", help="The deadliest attacks instead (from the timeline).")
@@ -563,6 +603,9 @@ def casualties(
     """Every reported casualty figure, with its date, qualifier and source, side by side.
 
     Where sources disagree, every figure is shown with who reported it and when.
+
+    \b
+    Causes: all, hostile-acts, accident, illness, other
 
     \b
     Examples:
@@ -595,7 +638,12 @@ def casualties(
 def people(
     role: Annotated[
         list[str] | None,
-        typer.Option("--role", click_type=OneOf(ROLES), help="Only this role (repeatable)."),
+        typer.Option(
+            "--role",
+            click_type=OneOf(ROLES),
+            metavar="ROLE",
+            help="Only this role (repeatable; the roles are listed above).",
+        ),
     ] = None,
     on: Annotated[
         str | None,
@@ -617,6 +665,10 @@ def people(
     """Heads of mission and force commanders, acting ones included, with their terms.
 
     --since and --until keep those in office at some time in that range.
+
+    \b
+    Roles: head-of-mission, acting-head-of-mission, force-commander,
+           acting-force-commander, deputy
 
     \b
     Examples:

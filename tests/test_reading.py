@@ -362,3 +362,20 @@ sources = ["src-a"]
         invoke("timeline", "--since", "2019-01-20", "--no-bundled", "--facts", str(path), "--json")
     )
     assert [r["id"] for r in rows] == ["a-first", "attack-aguelhok-2019-01-20", "b-second"]
+
+
+def test_help_breaks_no_word_at_a_hyphen_and_lists_the_choices(invoke: Invoke) -> None:
+    from minusma_cli import schema
+
+    for name in commands():
+        text = invoke(name, "--help", env={"COLUMNS": "80"}).stdout
+        assert not re.search(r"\w-\n\s+\w", text), name  # "YYYY-MM-" / "DD", "acting-" / "head-of-mission"
+        assert max(len(line) for line in text.splitlines()) <= 80, name
+    for name, choices in (
+        ("timeline", schema.CATEGORIES),
+        ("resolutions", schema.ACTIONS),
+        ("casualties", schema.CAUSES),
+        ("people", schema.ROLES),
+    ):
+        listed = invoke(name, "--help", env={"COLUMNS": "80"}).stdout.split("Examples:")[0]
+        assert all(re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", listed) for c in choices), name
