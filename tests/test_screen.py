@@ -6,6 +6,7 @@ import json
 import os
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +166,11 @@ def test_every_table_fits_the_terminal(args: list[str], columns: int) -> None:
     for line in ESCAPES.sub("", output).splitlines():
         if not URL.fullmatch(line.strip()):
             assert len(line) <= columns, line
+
+
+def test_the_readme_screen_is_what_a_terminal_shows() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    shots = re.findall(r"<!-- screen: (\d+) ([^>]*?) -->\n```text\n(.*?)\n```", readme, re.S)
+    assert shots
+    for columns, args, shown in shots:
+        assert see(args.split(), columns=int(columns)) == shown.splitlines(), args
