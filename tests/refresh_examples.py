@@ -1,4 +1,7 @@
-"""Rewrite the console examples of README.md and docs/*.md with the tool's real output.
+"""Rewrite the examples of README.md and docs/*.md with the tool's real output.
+
+Console examples are run in-process, as a pipe sees them; screens
+(``<!-- screen: 80 ARGS -->``) are drawn in a pseudo-terminal that many columns wide.
 
 Run by hand after the facts change (`python -m tests.refresh_examples`);
 tests/test_readme.py fails until the examples are true again.
@@ -16,6 +19,7 @@ from minusma_cli.cli import app
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = re.compile(r"```console\n\$ (?:cd (\S+) && )?minusma ([^\n]*)\n(.*?)```", re.S)
+SCREEN = re.compile(r"<!-- screen: (\d+) ([^>]*?) -->\n```text\n(.*?)\n```", re.S)
 
 
 def skipped(command: str, shown: str) -> bool:
@@ -40,7 +44,14 @@ def refresh(path: Path) -> bool:
         prefix = f"cd {folder} && " if folder else ""
         return f"```console\n$ {prefix}minusma {command}\n{(result.stdout + result.stderr).strip()}\n```"
 
-    new = EXAMPLE.sub(redo, text)
+    def redraw(match: re.Match[str]) -> str:
+        from tests.screen import see
+
+        columns, args, _ = match.groups()
+        lines = "\n".join(see(args.split(), columns=int(columns)))
+        return f"<!-- screen: {columns} {args} -->\n```text\n{lines}\n```"
+
+    new = SCREEN.sub(redraw, EXAMPLE.sub(redo, text))
     if new != text:
         path.write_text(new, encoding="utf-8")
     return new != text

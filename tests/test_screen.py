@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MINI, installed_minusma
+from tests.refresh_examples import SCREEN
 from tests.screen import run_in_terminal, screen_lines, see
 
 URL = re.compile(r"https?://\S+")
@@ -170,7 +171,9 @@ def test_every_table_fits_the_terminal(args: list[str], columns: int) -> None:
 
 def test_the_readme_screen_is_what_a_terminal_shows() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    shots = re.findall(r"<!-- screen: (\d+) ([^>]*?) -->\n```text\n(.*?)\n```", readme, re.S)
+    shots = SCREEN.findall(readme)
     assert shots
     for columns, args, shown in shots:
-        assert see(args.split(), columns=int(columns)) == shown.splitlines(), args
+        assert see(args.split(), columns=int(columns)) == shown.splitlines(), (
+            f"{args} (python -m tests.refresh_examples redraws it)"
+        )
