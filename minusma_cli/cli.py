@@ -10,7 +10,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer._click import Context, Parameter
@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 
 from minusma_cli import __version__, query
 from minusma_cli.dates import parse_iso
+from minusma_cli.env import Environment
 from minusma_cli.errors import ExitCode, FactsError, MinusmaError, OutputError, PipeClosed, UsageError
 from minusma_cli.render import FORMATS
 from minusma_cli.schema import ACTIONS, CATEGORIES, CAUSES, ROLES
@@ -27,22 +28,17 @@ if TYPE_CHECKING:
     from minusma_cli.factbase import FactBase
 
 
-def _out() -> TextIO:
-    return sys.stdout
+#: where this run's output goes; set by :func:`run` (tests pass their own)
+_ENV: Environment | None = None
 
 
-def _err() -> TextIO:
-    return sys.stderr
+def _env() -> Environment:
+    return _ENV or Environment.from_process()
 
 
 def _say(message: str) -> None:
-    """A message to the user on stderr, with control characters made visible."""
-    from minusma_cli.render import sanitize
-
-    err = _err()
-    for line in message.splitlines() or [""]:
-        err.write(sanitize(line) + "\n")
-    err.flush()
+    """A message to the user on stderr, with control characters made visible; never fails."""
+    _env().say(message)
 
 
 def _silence_stdout() -> None:
@@ -69,10 +65,29 @@ class MinusmaGroup(TyperGroup):
         end = argv.index("--") if "--" in argv else len(argv)
         debug = "--debug" in argv[:end] or bool(os.environ.get("MINUSMA_DEBUG"))
         argv = [a for i, a in enumerate(argv) if not (a == "--debug" and i < end)]
-        code = self._run(argv, prog_name or "minusma", complete_var, debug, **extra)
+        global _ENV
+        given = _ENV
+        _ENV = given or Environment.from_process()  # this process's streams, read now (tests swap them)
+        try:
+            code = self._run(argv, prog_name or "minusma", complete_var, debug, **extra)
+        finally:
+            _ENV = given
         if standalone_mode:
             sys.exit(code)
         return code
+
+    def _click_main(self, argv: list[str], prog_name: str, complete_var: str | None, **extra: Any) -> Any:
+        """Click's run; what Click itself prints (``--help``) goes out through the one writer too."""
+        import io
+
+        printed, real = io.StringIO(), sys.stdout
+        sys.stdout = printed
+        try:
+            return super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        finally:
+            sys.stdout = real
+            if printed.getvalue():
+                _env().write_text(printed.getvalue())
 
     def _run(
         self, argv: list[str], prog_name: str, complete_var: str | None, debug: bool, **extra: Any
@@ -80,11 +95,11 @@ class MinusmaGroup(TyperGroup):
         from typer._click import exceptions as click_exc
 
         try:
-            rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
-            _out().flush()
+            rv = self._click_main(argv, prog_name, complete_var, **extra)
             return rv if isinstance(rv, int) else ExitCode.OK
         except FactsError as exc:
-            _say(str(exc))
+            for problem in exc.problems:  # one line each, whatever a file name holds
+                _say(str(problem))
             count = len(exc.problems)
             _say(f"minusma: {count} problem{'s' if count != 1 else ''} in the fact files.")
             return exc.exit_code
@@ -118,13 +133,13 @@ class MinusmaGroup(TyperGroup):
             if exc.errno == errno.EPIPE:
                 _silence_stdout()
                 return ExitCode.OK
-            if debug:
+            if debug and sys.stderr is not None:
                 traceback.print_exc()
             _silence_stdout()
             _say(f"minusma: error: cannot write the output ({exc.strerror or exc})")
             return ExitCode.OUTPUT
         except Exception as exc:  # the one place a bug is caught, so no traceback leaks
-            if debug:
+            if debug and sys.stderr is not None:
                 traceback.print_exc()
             else:
                 _say(f"minusma: internal error: {type(exc).__name__}: {exc}")
@@ -146,7 +161,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        _out().write(f"minusma {__version__}\n")
+        _env().write_text(f"minusma {__version__}\n")
         raise typer.Exit()
 
 
@@ -176,11 +191,12 @@ def root(
 
 
 class OneOf(TyperChoice[str]):
-    """A closed set of words; a typo is a usage error that names the nearest ones."""
+    """A closed set of words, in any case; a typo is a usage error that names the nearest ones."""
 
     def convert(self, value: Any, param: Parameter | None, ctx: Context | None) -> str:
-        if value in self.choices:
-            return str(value)
+        for choice in self.choices:
+            if str(value).casefold() == choice.casefold():
+                return choice
         hint = query.did_you_mean(str(value), self.choices)
         message = f"{value!r} is not one of {', '.join(self.choices)}{hint}"
         raise typer.BadParameter(message, ctx=ctx, param=param)
@@ -193,6 +209,12 @@ def _date(value: str | None) -> str | None:
     if iso is None:
         raise typer.BadParameter(f"{value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
     return iso
+
+
+def _svg_path(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise typer.BadParameter("needs a file name; got an empty one")
+    return value
 
 
 # --- shell completion: names from the fact base -------------------------------------
@@ -209,6 +231,7 @@ def _facts_quietly() -> "FactBase | None":
 
 
 def _starting(incomplete: str, words: list[str]) -> list[str]:
+    """The words that start with what was typed (case and accents ignored)."""
     wanted = query.fold(incomplete)
     return sorted({w for w in words if query.fold(w).startswith(wanted)})
 
@@ -257,7 +280,15 @@ def complete_number(incomplete: str) -> list[str]:
 # Each command lists them openly; these aliases only keep their spelling in one place.
 
 FormatOpt = Annotated[
-    str, typer.Option("--format", "-f", click_type=OneOf(FORMATS), help="Output format.", show_default=True)
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        click_type=OneOf(FORMATS),
+        metavar="FORMAT",
+        help=f"Output format: {', '.join(FORMATS)}.",
+        show_default=True,
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
 FieldsOpt = Annotated[
@@ -275,6 +306,8 @@ FactsOpt = Annotated[
     typer.Option(
         "--facts",
         metavar="PATH",
+        # the loader reports an unreadable file as a bad fact file (exit 3), not Click (exit 2)
+        readable=False,
         help="A fact file to layer over the bundled one (repeatable; also MINUSMA_FACTS, a path list).",
     ),
 ]
@@ -284,12 +317,20 @@ NoBundledOpt = Annotated[
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Parse the fact files again; write no cache.")]
 SvgOpt = Annotated[
     str | None,
-    typer.Option("--svg", metavar="FILE", help="Also save the table (or --chart) as an SVG picture."),
+    typer.Option(
+        "--svg",
+        metavar="FILE",
+        callback=_svg_path,
+        help="Also save the table (or --chart) as an SVG picture.",
+    ),
 ]
 Since = Annotated[
     str | None,
     typer.Option(
-        "--since", callback=_date, metavar="DATE", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD)."
+        "--since",
+        callback=_date,
+        metavar="DATE",
+        help="From this date on: a year, a month (2015-06) or a day.",
     ),
 ]
 Until = Annotated[
@@ -345,26 +386,19 @@ class Output:
     def emit(self, result: query.Result, *, chart: bool = False) -> None:
         from minusma_cli.render import write
 
-        out = _out()
-        isatty = getattr(out, "isatty", None)
-        try:
-            write(
-                result,
-                out,
-                fmt=self.format,
-                fields=self.fields,
-                no_color=self.no_color,
-                chart=chart,
-                svg=self.svg,
-                facts=self.facts,
-                all_sources=self.all_sources,
-                # piped output never pages
-                pager=self.pager and bool(isatty and isatty()),
-            )
-        except OSError as exc:
-            if exc.errno == errno.EPIPE:
-                raise PipeClosed() from None
-            raise OutputError(f"cannot write the output ({exc.strerror or exc})") from None
+        env = _env()
+        write(
+            result,
+            env,
+            fmt=self.format,
+            fields=self.fields,
+            no_color=self.no_color,
+            chart=chart,
+            svg=self.svg,
+            facts=self.facts,
+            all_sources=self.all_sources,
+            pager=self.pager,  # render pages only on a terminal: piped output never pages
+        )
 
 
 # --- the data commands ------------------------------------------------------------
@@ -377,7 +411,11 @@ def timeline(
     category: Annotated[
         list[str] | None,
         typer.Option(
-            "--category", "-c", click_type=OneOf(CATEGORIES), help="Only this category (repeatable)."
+            "--category",
+            "-c",
+            click_type=OneOf(CATEGORIES),
+            metavar="CATEGORY",
+            help="Only this category (repeatable; the categories are listed above).",
         ),
     ] = None,
     place: Annotated[
@@ -385,6 +423,7 @@ def timeline(
         typer.Option(
             "--place",
             "-p",
+            metavar="PLACE",
             autocompletion=complete_place,
             help="Only events at this place (id, name or alias).",
         ),
@@ -402,6 +441,10 @@ def timeline(
     svg: SvgOpt = None,
 ) -> None:
     """Dated events, from the 2012 rebellion to the end of liquidation.
+
+    \b
+    Categories: conflict, coup, political, mandate, peace-process, election,
+                attack, deployment, withdrawal, liquidation
 
     \b
     Examples:
@@ -435,7 +478,13 @@ def resolutions(
     ] = None,
     action: Annotated[
         list[str] | None,
-        typer.Option("--action", "-a", click_type=OneOf(ACTIONS), help="Only this action (repeatable)."),
+        typer.Option(
+            "--action",
+            "-a",
+            click_type=OneOf(ACTIONS),
+            metavar="ACTION",
+            help="Only this action (repeatable; the actions are listed above).",
+        ),
     ] = None,
     since: Since = None,
     until: Until = None,
@@ -451,6 +500,9 @@ def resolutions(
     svg: SvgOpt = None,
 ) -> None:
     """Security Council resolutions: vote, action, mandate end, ceilings.
+
+    \b
+    Actions: authorize, establish, renew, modify, terminate
 
     \b
     Examples:
@@ -478,7 +530,13 @@ def resolutions(
 def bases(
     region: Annotated[
         str | None,
-        typer.Option("--region", "-r", autocompletion=complete_region, help="Only sites in this region."),
+        typer.Option(
+            "--region",
+            "-r",
+            metavar="REGION",
+            autocompletion=complete_region,
+            help="Only sites in this region.",
+        ),
     ] = None,
     on: Annotated[
         str | None,
@@ -530,7 +588,12 @@ def bases(
 def casualties(
     cause: Annotated[
         list[str] | None,
-        typer.Option("--cause", click_type=OneOf(CAUSES), help="Only figures for this cause (repeatable)."),
+        typer.Option(
+            "--cause",
+            click_type=OneOf(CAUSES),
+            metavar="CAUSE",
+            help="Only figures for this cause (repeatable; the causes are listed above).",
+        ),
     ] = None,
     nationality: Annotated[
         str | None,
@@ -574,6 +637,9 @@ def casualties(
     every country's own figures: a country's toll is part of a mission total,
     so the two are never listed as if they added up. Causes: all, hostile-acts,
     accident, illness, other.
+
+    \b
+    Causes: all, hostile-acts, accident, illness, other
 
     \b
     Examples:
@@ -770,7 +836,12 @@ def budget(
 def people(
     role: Annotated[
         list[str] | None,
-        typer.Option("--role", click_type=OneOf(ROLES), help="Only this role (repeatable)."),
+        typer.Option(
+            "--role",
+            click_type=OneOf(ROLES),
+            metavar="ROLE",
+            help="Only this role (repeatable; the roles are listed above).",
+        ),
     ] = None,
     on: Annotated[
         str | None,
@@ -792,6 +863,10 @@ def people(
     """Heads of mission and force commanders, acting ones included, with their terms.
 
     --since and --until keep those in office at some time in that range.
+
+    \b
+    Roles: head-of-mission, acting-head-of-mission, force-commander,
+           acting-force-commander, deputy
 
     \b
     Examples:
@@ -911,6 +986,8 @@ def show(
 
 @app.command("sources", short_help="The bibliography, with how often each is cited.")
 def sources_(
+    since: Since = None,
+    until: Until = None,
     format_: FormatOpt = "table",
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
@@ -927,6 +1004,7 @@ def sources_(
     Examples:
       minusma sources
       minusma sources --fields id,url --format csv
+      minusma sources --since 2024
     """
     out = Output(
         format_=format_,
@@ -941,7 +1019,7 @@ def sources_(
         svg=svg,
     )
     loaded = out.load()
-    out.emit(query.sources(loaded))
+    out.emit(query.sources(loaded, since=since, until=until))
 
 
 @app.command(short_help="The mission on one screen, as a whole or on a day.")
@@ -993,7 +1071,8 @@ def summary(
 @app.command("validate", short_help="Check fact files; exit 3 if any problem.")
 def validate(
     paths: Annotated[
-        list[Path] | None, typer.Argument(metavar="[PATH]...", help="Fact files to check.")
+        list[Path] | None,
+        typer.Argument(metavar="[PATH]...", readable=False, help="Fact files to check."),
     ] = None,
 ) -> None:
     """Check fact files (the bundled one when none is given); exit 3 if any problem.
@@ -1003,7 +1082,7 @@ def validate(
     \b
     Examples:
       minusma validate
-      minusma validate tests/assets/mini.toml
+      minusma validate docs/examples/my-facts.toml
     """
     from minusma_cli.factbase import fact_paths, load_files
 
@@ -1034,23 +1113,26 @@ def _lean(argv: list[str]) -> typer.Typer:
     unclear (completion included) gets the whole app.
     """
     name = next((a for a in argv if not a.startswith("-")), None)
-    chosen = [
-        c
-        for c in app.registered_commands
-        if c.name == name or (c.name is None and c.callback and c.callback.__name__ == name)
-    ]
-    if not chosen or any(k.endswith("_COMPLETE") for k in os.environ):
+    if name is None or any(k.endswith("_COMPLETE") for k in os.environ):
+        return app
+    chosen = [c for c in app.registered_commands if (c.name or getattr(c.callback, "__name__", None)) == name]
+    if not chosen:
         return app
     lean = copy.copy(app)
     lean.registered_commands = chosen
     return lean
 
 
-def run(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code."""
+def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
+    """Run the CLI and return its exit code; ``env`` is where the output goes (this process's streams)."""
+    global _ENV
     args = list(sys.argv[1:] if argv is None else argv)
-    command = typer.main.get_command(_lean(args))
-    code: int = command.main(args, prog_name="minusma", standalone_mode=False)
+    _ENV = env
+    try:
+        command = typer.main.get_command(_lean(args))
+        code: int = command.main(args, prog_name="minusma", standalone_mode=False)
+    finally:
+        _ENV = None
     return code
 
 

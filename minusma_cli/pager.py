@@ -8,40 +8,54 @@ from __future__ import annotations
 
 import os
 import subprocess
-from typing import IO
+from collections.abc import Mapping
+
+from minusma_cli.env import Environment
 
 DEFAULT = "less -FRX"
 
 
-def pager_command() -> str | None:
+def pager_command(environ: Mapping[str, str]) -> str | None:
     """The pager to run, or None for none (an empty value or ``cat`` means none)."""
     for name in ("MINUSMA_PAGER", "PAGER"):
-        value = os.environ.get(name)
+        value = environ.get(name)
         if value is not None:
             return value.strip() if value.strip() not in ("", "cat") else None
     return DEFAULT
 
 
-def page(text: str, out: IO[str], height: int) -> None:
-    """Show ``text`` through the pager when it does not fit ``height`` lines, else write it."""
-    command = pager_command()
-    if command is None or text.count("\n") < height:
-        out.write(text)
-        return
-    out.flush()
-    # like git: less keeps colours and quits at once if the text fits after all
-    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
-    encoding = getattr(out, "encoding", None) or "utf-8"
+def screen_height(env: Environment) -> int:
+    """The terminal's height in lines (``LINES``, else the terminal's own, else 24)."""
+    lines = env.environ.get("LINES", "").strip()
+    if lines.isdigit() and int(lines) > 0:
+        return int(lines)
     try:
-        proc = subprocess.Popen(  # the user's own pager command line, as git runs it
-            command, shell=True, stdin=subprocess.PIPE, env=env, encoding=encoding, errors="backslashreplace"
-        )
+        fd = env.stdout.fileno() if env.stdout is not None else None
+        return os.get_terminal_size(fd).lines if fd is not None else 24
+    except (OSError, ValueError):
+        return 24
+
+
+def page(text: str, env: Environment) -> None:
+    """Show ``text`` through the pager when it is taller than the screen, else write it."""
+    command = pager_command(env.environ)
+    if command is None or text.count("\n") < screen_height(env):
+        env.write_text(text)
+        return
+    if env.stdout is not None:
+        env.stdout.flush()
+    # like git: less keeps colours, and quits at once if the text fits after all
+    environ = {**env.environ, "LESS": env.environ.get("LESS", "FRX")}
+    try:
+        proc = subprocess.Popen(
+            command, shell=True, stdin=subprocess.PIPE, env=environ
+        )  # the user's pager line
     except OSError:
-        out.write(text)
+        env.write_text(text)
         return
     assert proc.stdin is not None
     try:
-        proc.stdin.write(text)
+        proc.stdin.write(text.encode(env.encoding, errors="backslashreplace"))
         proc.stdin.close()
     except BrokenPipeError:
         pass  # the reader quit before the end (q in less): not an error
@@ -52,4 +66,4 @@ def page(text: str, out: IO[str], height: int) -> None:
         except KeyboardInterrupt:
             continue  # Ctrl-C belongs to the pager while it runs
     if code == 127:  # the shell found no such command: show the text anyway
-        out.write(text)
+        env.write_text(text)

@@ -729,7 +729,9 @@ def citations(facts: FactBase) -> dict[str, int]:
     return counts
 
 
-def sources(facts: FactBase) -> Result:
+def sources(facts: FactBase, *, since: str | None = None, until: str | None = None) -> Result:
+    """The bibliography; with a range, the sources published in it ("n.d." ones then left out)."""
+    check_range(since, until)
     counts = citations(facts)
     rows = [
         {
@@ -741,6 +743,8 @@ def sources(facts: FactBase) -> Result:
             "sources": [{"id": sid, **{k: src.get(k) for k in SOURCE_KEYS[1:]}}],
         }
         for sid, src in sorted(facts.sources.items(), key=lambda kv: (kv[1].get("publisher", ""), kv[0]))
+        if not (since or until)
+        or (src.get("published") not in (None, "n.d.") and overlaps(src["published"], since, until))
     ]
     return Result("sources", KEYS["sources"], rows, "Sources")
 
@@ -930,13 +934,21 @@ def lookup(facts: FactBase, text: str) -> tuple[str, str]:
     if candidates:
         listed = "\n".join(f"  {rid}  {label}" for (_, rid), label in candidates.items())
         raise UsageError(f"{text!r} names {len(candidates)} records; show one of them by id:\n{listed}")
-    names = [*ids.values()]
-    choices = [rid for _, rid in names]
-    choices += [n for p in facts.people for n in (p["name"], *(p.get("aliases") or ()))]
-    choices += [n for pid in facts.places for n in place_names(facts, pid) if n]
-    raise NotFoundError(
-        f"no record with id {text!r}{did_you_mean(text, choices)} (try: minusma search {text!r})"
-    )
+    # the nearest ids and names, each given as the id that `show` takes
+    named: dict[str, str] = {}
+    for folded, (_, rid) in ids.items():
+        named.setdefault(folded, rid)
+    for person in facts.people:
+        for n in (person["name"], *(person.get("aliases") or ())):
+            named.setdefault(fold(n), person["id"])
+    for pid in facts.places:
+        for n in place_names(facts, pid):
+            named.setdefault(fold(n), pid)
+    import difflib
+
+    near = dict.fromkeys(named[n] for n in difflib.get_close_matches(wanted, list(named), n=5, cutoff=0.6))
+    hint = f"; did you mean {' or '.join(list(near)[:3])}?" if near else ""
+    raise NotFoundError(f"no record with id {text!r}{hint} (try: minusma search {text})")
 
 
 def mission_row(facts: FactBase, rows: Rows) -> Row:

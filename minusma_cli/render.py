@@ -9,12 +9,14 @@ data is never interpreted.
 
 from __future__ import annotations
 
+import io
 import json
-import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
+from minusma_cli.env import Environment
+from minusma_cli.env import sanitize as sanitize  # the one escape, shown to render's users
 from minusma_cli.errors import OutputError, UsageError
 from minusma_cli.query import COMMAND_OF, KEYS, Result, Row
 
@@ -23,31 +25,8 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "json", "ndjson", "csv", "markdown")
 
-# C0 and C1 controls, DEL, and the Unicode bidi controls that can reorder a line.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # In JSON the C0 controls are already escaped by the encoder; escape the rest too.
 _UNSAFE_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_SPACES = {"\t": " ", "\n": " ", "\r": " "}
-
-
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def sanitize(text: str, *, keep_newlines: bool = False) -> str:
-    """Make untrusted text safe to print: visible escapes instead of control characters."""
-    if not _UNSAFE.search(text):
-        return text
-
-    def replace(match: re.Match[str]) -> str:
-        char = match.group()
-        if keep_newlines and char in "\n\t":
-            return char
-        return _SPACES.get(char) or _escape(match)
-
-    return _UNSAFE.sub(replace, text)
 
 
 def _json_safe(text: str) -> str:
@@ -60,15 +39,19 @@ def _json_safe(text: str) -> str:
 
 
 def select_fields(result: Result, fields: str | None) -> list[str] | None:
-    """Parse ``--fields a,b,c`` against the keys the command offers."""
+    """Parse ``--fields a,b,c`` against the keys the command offers (linear in its length)."""
     if fields is None:
         return None
     wanted = [f.strip() for f in fields.split(",") if f.strip()]
-    twice = sorted({f for f in wanted if wanted.count(f) > 1})
-    if twice:
+    once = dict.fromkeys(wanted)  # the names in order, each once
+    if len(once) < len(wanted):
+        from collections import Counter
+
+        twice = sorted(name for name, n in Counter(wanted).items() if n > 1)
         raise UsageError(f"--fields: {', '.join(map(repr, twice))} given twice")
     valid = available_keys(result)
-    unknown = [f for f in wanted if f not in valid]
+    offered = set(valid)
+    unknown = [name for name in once if name not in offered]
     if unknown or not wanted:
         what = f"unknown field {', '.join(map(repr, unknown))}" if unknown else "no field given"
         raise UsageError(f"--fields: {what}; valid fields: {', '.join(valid)}")
@@ -123,41 +106,39 @@ def _encoded(rows: Iterable[Row]) -> Iterator[str]:
 _BATCH = 2048
 
 
-def _write_lines(parts: list[str], out: IO[str], *, head: str, sep: str, tail: str) -> None:
-    """Write encoded rows; as UTF-8 bytes straight to the binary layer when there is one.
+def _joined(parts: Iterable[str], *, head: str, sep: str, tail: str) -> Iterator[bytes]:
+    """Encoded rows as UTF-8 chunks of ``_BATCH`` rows: never the whole output held twice.
 
     Joining a few non-ASCII rows into one large str makes the whole of it two
-    bytes a character; joining bytes keeps it one, and skips a re-encoding.
+    bytes a character; joining bytes keeps it one.
     """
-    binary = getattr(out, "buffer", None)
-    if binary is None:
-        out.write(head + sep.join(parts) + tail)
-        return
-    out.flush()
-    # in batches: one join of a large output would hold it twice more (encoded, joined)
     between = sep.encode()
-    binary.write(head.encode())
-    for start in range(0, len(parts), _BATCH):
-        if start:
-            binary.write(between)
-        binary.write(between.join([p.encode() for p in parts[start : start + _BATCH]]))
-    binary.write(tail.encode())
-    binary.flush()
+    batch: list[bytes] = []
+    first = True
+    yield head.encode()
+    for part in parts:
+        batch.append(part.encode())
+        if len(batch) >= _BATCH:
+            yield (b"" if first else between) + between.join(batch)
+            batch, first = [], False
+    if batch:
+        yield (b"" if first else between) + between.join(batch)
+    yield tail.encode()
 
 
-def write_json(rows: Iterable[Row], out: IO[str]) -> None:
+def json_chunks(rows: Iterable[Row]) -> Iterator[bytes]:
     """One array, one object per line: valid JSON that still reads well line by line."""
     parts = list(_encoded(rows))
-    if parts:
-        _write_lines(parts, out, head="[\n", sep=",\n", tail="\n]\n")
-    else:
-        out.write("[]\n")
+    if not parts:
+        return iter((b"[]\n",))
+    return _joined(parts, head="[\n", sep=",\n", tail="\n]\n")
 
 
-def write_ndjson(rows: Iterable[Row], out: IO[str]) -> None:
+def ndjson_chunks(rows: Iterable[Row]) -> Iterator[bytes]:
     parts = list(_encoded(rows))
-    if parts:
-        _write_lines(parts, out, head="", sep="\n", tail="\n")
+    if not parts:
+        return iter(())
+    return _joined(parts, head="", sep="\n", tail="\n")
 
 
 def _flat(value: Any) -> str:
@@ -180,26 +161,40 @@ NESTED = {
 }
 
 
+#: what a spreadsheet reads as the start of a formula (OWASP, CSV injection)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell: a number stays a number; text a spreadsheet would run gets a leading ``'``."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    text = _flat(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def flatten(row: Row, keys: Sequence[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key in keys:
         value = row.get(key)
         sub = NESTED.get(key)
         if sub is None:
-            out[key] = _flat(value)
+            out[key] = csv_cell(value)
             continue
         for name in sub:
-            out[f"{key}.{name}"] = _flat(value.get(name)) if isinstance(value, dict) else ""
+            out[f"{key}.{name}"] = csv_cell(value.get(name)) if isinstance(value, dict) else ""
         if isinstance(value, dict):
             for name, inner in value.items():
                 if name not in sub:
-                    out[f"{key}.{name}"] = _flat(inner)
+                    out[f"{key}.{name}"] = csv_cell(inner)
     return out
 
 
-def write_csv(rows: Sequence[Row], keys: Sequence[str], out: IO[str]) -> None:
+def csv_text(rows: Sequence[Row], keys: Sequence[str]) -> str:
     import csv
+    import io
 
+    out = io.StringIO()
     header = flatten({}, keys)
     for row in rows[:1]:  # nested keys beyond the known ones (summary's ceiling.resolution)
         header.update((k, "") for k in flatten(row, keys) if k not in header)
@@ -207,6 +202,7 @@ def write_csv(rows: Sequence[Row], keys: Sequence[str], out: IO[str]) -> None:
     writer.writeheader()
     for row in rows:
         writer.writerow(flatten(row, keys))
+    return out.getvalue()
 
 
 # --- human views: columns, cells and source notes -----------------------------------
@@ -226,6 +222,8 @@ class Column(NamedTuple):
     rank: int = 0
     #: the narrowest a prose column is worth showing at
     least: int = 16
+    #: the widest a prose column of rank > 0 grows, so that the main one gets the room
+    most: int = 0
     #: left out of a table in which no row has a value for it
     optional: bool = False
 
@@ -237,9 +235,12 @@ def _col(
     prose: bool = False,
     rank: int = 0,
     least: int = 16,
+    most: int = 0,
     optional: bool = False,
 ) -> Column:
-    return Column(header, key or header.lower().replace(" ", "_"), numeric, prose, rank, least, optional)
+    return Column(
+        header, key or header.lower().replace(" ", "_"), numeric, prose, rank, least, most, optional
+    )
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -262,17 +263,17 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _col("No.", "number", True),
         _col("Adopted"),
         _col("Action", rank=1),
-        _col("Vote", prose=True, rank=2),
+        _col("Vote", prose=True, rank=2, least=12, most=30),
         _col("Mandate until", rank=1),
-        _col("Ceiling", prose=True, rank=3),
+        _col("Ceiling", prose=True, rank=3, most=30),
         _col("Summary", prose=True, rank=4, least=40),
     ),
     "bases": (
         _col("Site", "name"),
         _col("Region", rank=2),
-        _col("Kind", rank=1),
+        _col("Kind", rank=3),
         _col("Closed"),
-        _col("Handed to", prose=True, rank=3),
+        _col("Handed to", prose=True, rank=1, most=30),
         _col("Outcome", rank=4),
     ),
     "casualties": (
@@ -482,7 +483,7 @@ def summary_lines(row: Row) -> list[tuple[str, str]]:
 
 
 def _label(row: Row) -> str:
-    for key in ("title", "name", "summary", "country", "reported_by", "approved_by"):
+    for key in ("title", "name", "country", "summary", "reported_by", "approved_by"):
         if row.get(key):
             return str(row[key])
     return str(row.get("id"))
@@ -533,9 +534,24 @@ def compact_marks(marks: str) -> str:
             runs[-1].append(n)
         else:
             runs.append([n])
-    return ",".join(
+    parts = [
         str(r[0]) if len(r) == 1 else f"{r[0]},{r[1]}" if len(r) == 2 else f"{r[0]}-{r[-1]}" for r in runs
-    )
+    ]
+    # a long list keeps its first markers and says how many more: show ID lists them all
+    kept: list[str] = []
+    for i, part in enumerate(parts):
+        if i and len(",".join([*kept, part])) > MARKS_WIDTH - 3:
+            rest = sum(
+                1 if "-" not in p else int(p.split("-")[1]) - int(p.split("-")[0]) + 1 for p in parts[i:]
+            )
+            rest += sum(p.count(",") for p in parts[i:])
+            return ",".join(kept) + f",+{rest}"
+        kept.append(part)
+    return ",".join(kept)
+
+
+#: the widest a row's source markers get on a terminal
+MARKS_WIDTH = 12
 
 
 class Grid:
@@ -550,7 +566,9 @@ class Grid:
         vertical: bool = False,
         ids: list[str] | None = None,
         spell: bool = False,
+        command: str = "",
     ) -> None:
+        self.command = command
         self.title = title
         self.columns = columns
         self.headers = [c.header for c in columns]
@@ -616,7 +634,7 @@ def grid(result: Result, fields: Sequence[str] | None) -> Grid:
     if cite:
         chosen.append(SRC)
     ids = [str(r.get("id")) for r in result.rows]
-    return Grid(sanitize(result.title), chosen, body, notes.entries, ids=ids)
+    return Grid(sanitize(result.title), chosen, body, notes.entries, ids=ids, command=result.command)
 
 
 def write_plain(g: Grid, out: IO[str]) -> None:
@@ -657,6 +675,8 @@ def _write_notes(g: Grid, out: IO[str]) -> None:
 
 def write_markdown(g: Grid, out: IO[str]) -> None:
     def esc(text: str) -> str:
+        # HTML first, so that a cell never becomes a tag in a Markdown viewer
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         return text.replace("\\", "\\\\").replace("|", "\\|")
 
     out.write(f"**{esc(g.title)}**\n\n")
@@ -672,12 +692,17 @@ def write_markdown(g: Grid, out: IO[str]) -> None:
 
 # --- the terminal view ------------------------------------------------------------
 
-#: what a column costs beside its text: one space of padding each side, one between
+#: what a column costs beside its text: one space of padding each side and one between
+#: (none at the table's edges)
 GAP = 3
 
 
-def _min_width(column: Column, cells: list[str]) -> int:
-    """The narrowest a column may be without breaking a date, number, id or word."""
+def _min_width(column: Column, cells: list[str], *, shrink: bool = False) -> int:
+    """The narrowest a column is shown at; a date, number, id or word is never broken.
+
+    A prose column is worth showing at ``column.least`` characters; ``shrink``
+    gives the narrowest it can be at all, its longest word.
+    """
     header = max(len(w) for w in column.header.split())
     if column is SRC:
         cells = [compact_marks(c) for c in cells]
@@ -685,14 +710,16 @@ def _min_width(column: Column, cells: list[str]) -> int:
         return header
     if column.prose:
         longest_word = max((len(w) for c in cells for w in c.split()), default=0)
-        return max(header, min(max(len(c) for c in cells), max(longest_word, column.least)))
-    return max(header, *(len(c) for c in cells))
+        least = longest_word if shrink else max(longest_word, column.least)
+        return max(header, min(max(len(c) for c in cells), least))
+    # a column that never wraps does not wrap its header either
+    return max(len(column.header), *(len(c) for c in cells))
 
 
 def fit_columns(g: Grid, width: int) -> list[int]:
     """The columns a terminal this wide shows: by rank, while they fit (rank 0 always)."""
     mins = [_min_width(c, [r[i] for r in g.rows]) for i, c in enumerate(g.columns)]
-    used = 0
+    used = -GAP  # no gap before the first column
     keep: set[int] = set()
     for i in sorted(range(len(g.columns)), key=lambda i: (g.columns[i].rank, i)):
         need = mins[i] + GAP
@@ -713,6 +740,8 @@ def rich_view(g: Grid, width: int, *, all_sources: bool = False) -> Any:
 
     if not g.rows:
         return Text("(no records)")
+    if g.command == "search":
+        g = _id_under_label(g)
     keep = list(range(len(g.columns))) if g.vertical else fit_columns(g, width)
     table = Table(
         title=Text(g.title, style="bold"),
@@ -729,13 +758,25 @@ def rich_view(g: Grid, width: int, *, all_sources: bool = False) -> Any:
             justify="right" if column.numeric else "left",
             no_wrap=not column.prose,
             overflow="fold" if column.prose else "ellipsis",
-            min_width=None if g.vertical else _min_width(column, cells),
-            # a lesser prose column stays narrow, so that the main one gets the room
-            max_width=_min_width(column, cells) if column.prose and column.rank and not g.vertical else None,
+            # a prose column may shrink to its longest word when the rest must fit
+            min_width=None if g.vertical else _min_width(column, cells, shrink=column.prose),
+            # a lesser prose column stays narrowish, so that the main one gets the room
+            max_width=max(_min_width(column, cells), column.most)
+            if column.prose and column.rank and not g.vertical
+            else None,
             style="dim" if column is SRC else None,
         )
+
+    def text(i: int, value: str) -> Text:
+        if g.columns[i] is SRC:
+            return Text(compact_marks(value))
+        if g.command == "search-terminal" and "\n" in value:  # the id under the label, dimmed
+            label, rid = value.rsplit("\n", 1)
+            return Text.assemble(label + "\n", (rid, "dim"))
+        return Text(value)
+
     for row in g.rows:
-        table.add_row(*(Text(compact_marks(row[i]) if g.columns[i] is SRC else row[i]) for i in keep))
+        table.add_row(*(text(i, row[i]) for i in keep))
     parts: list[Any] = [table]
     hidden = [g.columns[i].header for i in range(len(g.columns)) if i not in keep]
     if hidden:
@@ -746,14 +787,34 @@ def rich_view(g: Grid, width: int, *, all_sources: bool = False) -> Any:
         parts.append(source_list(g.entries))
     else:
         count = len(g.entries)
+        cited = f"{count} source{'s' if count != 1 else ''}"
         parts.append(
             Text(
-                f"Src: {count} source{'s' if count != 1 else ''}; --sources lists them, "
-                "and minusma show ID gives one record in full",
+                f"{cited}; --sources lists them"
+                if g.vertical
+                else f"Src: {cited}; --sources lists them; minusma show ID gives one record in full",
                 style="dim",
             )
         )
     return Group(*parts)
+
+
+def _id_under_label(g: Grid) -> Grid:
+    """Search on a terminal: each record's id under its label, in one column.
+
+    Ids run to 50 characters; beside a label they leave it no room at 80
+    columns.  Under it, the id is one word of the cell, so the column is never
+    narrower than the id and the id is never broken.
+    """
+    at = {c.key: i for i, c in enumerate(g.columns)}
+    if "id" not in at or "_label" not in at:
+        return g
+    columns = [c for c in g.columns if c.key != "id"]
+    rows = [
+        [f"{row[at['_label']]}\n{row[at['id']]}" if c.key == "_label" else row[at[c.key]] for c in columns]
+        for row in g.rows
+    ]
+    return Grid(g.title, columns, rows, g.entries, ids=g.ids, command="search-terminal")
 
 
 def source_list(entries: list[Row]) -> Any:
@@ -772,31 +833,22 @@ def source_list(entries: list[Row]) -> Any:
     return Group(*lines)
 
 
-def use_rich(out: IO[str]) -> bool:
-    """Draw with Rich on a terminal, or where FORCE_COLOR asks for it."""
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    isatty: Callable[[], bool] | None = getattr(out, "isatty", None)
-    return bool(isatty and isatty())
-
-
 def make_console(
     out: IO[str],
     *,
-    no_color: bool = False,
-    width: int | None = None,
+    width: int,
+    colour: bool,
+    terminal: bool = True,
     record: bool = False,
-    colour: bool = False,
 ) -> Any:
-    """A Rich console on ``out``; ``colour`` forces truecolour (for SVG), ``no_color`` none at all."""
+    """A Rich console on ``out``, ``width`` columns wide; colour as the terminal has it, or none."""
     from rich.console import Console
 
-    plain = no_color or bool(os.environ.get("NO_COLOR"))
     return Console(
         file=out,
         record=record,
-        force_terminal=True if colour else None,
-        color_system="truecolor" if colour else None if plain else "auto",
+        force_terminal=terminal,
+        color_system=("truecolor" if record else "auto") if colour else None,
         highlight=False,
         markup=False,
         emoji=False,
@@ -807,7 +859,7 @@ def make_console(
 
 def write(
     result: Result,
-    out: IO[str],
+    env: Environment,
     *,
     fmt: str = "table",
     fields: str | None = None,
@@ -820,72 +872,110 @@ def write(
 ) -> None:
     """Write a result in one format; the only place that knows the formats.
 
-    ``pager``: on a terminal, a table taller than the screen goes through the pager.
+    JSON, NDJSON, CSV and Markdown are UTF-8 whatever the locale; only the table
+    follows the terminal's encoding.  ``--svg`` saves a picture beside the
+    output and never changes what stdout gets.  ``pager``: on a terminal, a
+    table taller than the screen goes through the pager.
     """
     selected = select_fields(result, fields)
     if (chart or svg) and fmt != "table":
         raise UsageError("--chart and --svg draw pictures: use them without --json or --format")
     if fmt == "json":
-        write_json(project(result.rows, selected), out)
+        env.write_all(json_chunks(project(result.rows, selected)))
     elif fmt == "ndjson":
-        write_ndjson(project(result.rows, selected), out)
+        env.write_all(ndjson_chunks(project(result.rows, selected)))
     elif fmt == "csv":
-        write_csv(result.rows, selected or available_keys(result), out)
+        env.write(csv_text(result.rows, selected or available_keys(result)).encode())
     elif fmt == "markdown":
-        write_markdown(grid(result, selected), out)
-    elif chart or svg:
-        _picture(result, selected, out, chart=chart, svg=svg, no_color=no_color, facts=facts)
+        text = io.StringIO()
+        write_markdown(grid(result, selected), text)
+        env.write(text.getvalue().encode())
     elif fmt == "table":
-        g = grid(result, selected)
-        if use_rich(out):
-            console = make_console(out, no_color=no_color)
-            view = rich_view(g, console.width, all_sources=all_sources)
-            if not pager:
-                console.print(view, crop=False)
-            else:
-                from minusma_cli.pager import page
+        if svg is not None:
+            save_svg(result, selected, svg, env=env, chart=chart, no_color=no_color, facts=facts)
+        human = _human(
+            result, selected, env, chart=chart, no_color=no_color, facts=facts, all_sources=all_sources
+        )
+        if pager and env.stdout_isatty:
+            from minusma_cli.pager import page
 
-                with console.capture() as captured:
-                    console.print(view, crop=False)
-                page(captured.get(), out, console.height)
+            page(human, env)
         else:
-            write_plain(g, out)
+            env.write_text(human)
     else:
         raise UsageError(f"--format: unknown format {fmt!r}; valid formats: {', '.join(FORMATS)}")
-    out.flush()
+
+
+class _Capture(io.StringIO):
+    """Text kept for the writer; tells Rich the terminal's encoding, so it draws what can be shown."""
+
+    def __init__(self, encoding: str) -> None:
+        super().__init__()
+        self._encoding = encoding
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._encoding
 
 
 def _picture(
     result: Result,
     selected: Sequence[str] | None,
-    out: IO[str],
+    console: Any,
     *,
     chart: bool,
-    svg: str | None,
+    facts: FactBase | None,
+    all_sources: bool = True,
+) -> Any:
+    """The chart, or the table, as Rich renderables drawn for ``console``."""
+    if not chart:
+        return rich_view(grid(result, selected), console.width, all_sources=all_sources)
+    from minusma_cli.charts import chart as draw
+
+    if facts is None:  # pragma: no cover - the CLI always passes the facts
+        raise UsageError("--chart needs the fact base")
+    return draw(result, facts, width=console.width, color=console.color_system is not None)
+
+
+def _human(
+    result: Result,
+    selected: Sequence[str] | None,
+    env: Environment,
+    *,
+    chart: bool,
+    no_color: bool,
+    facts: FactBase | None,
+    all_sources: bool = False,
+) -> str:
+    """The table or chart as text for stdout: Rich on a terminal, plain text in a pipe.
+
+    Lines are never cropped: a source's URL stays whole even where the terminal folds it.
+    """
+    text = _Capture(env.encoding)
+    if chart or env.fancy():
+        fancy = env.fancy()
+        console = make_console(text, width=env.width, colour=fancy and env.colour(no_color), terminal=fancy)
+        picture = _picture(result, selected, console, chart=chart, facts=facts, all_sources=all_sources)
+        console.print(picture, crop=False)
+    else:
+        write_plain(grid(result, selected), text)
+    return text.getvalue()
+
+
+def save_svg(
+    result: Result,
+    selected: Sequence[str] | None,
+    path: str,
+    *,
+    env: Environment,
+    chart: bool,
     no_color: bool,
     facts: FactBase | None,
 ) -> None:
-    """A chart, or a Rich table for --svg: drawn to the terminal width and, if asked, saved as SVG."""
-
-    def picture(console: Any) -> Any:
-        if not chart:
-            return rich_view(grid(result, selected), console.width, all_sources=True)
-        from minusma_cli.charts import chart as draw
-
-        if facts is None:  # pragma: no cover - the CLI always passes the facts
-            raise UsageError("--chart needs the fact base")
-        return draw(result, facts, width=console.width, color=console.color_system is not None)
-
-    console = make_console(out, no_color=no_color or not use_rich(out))
-    console.print(picture(console))
-    if svg is not None:
-        # the picture for a report keeps its colours even when stdout is a pipe
-        import io
-
-        plain = no_color or bool(os.environ.get("NO_COLOR"))
-        recorder = make_console(io.StringIO(), width=console.width, record=True, colour=not plain)
-        recorder.print(picture(recorder))
-        try:
-            recorder.save_svg(svg, title=f"minusma {result.command}")
-        except OSError as exc:
-            raise OutputError(f"--svg: cannot write {svg!r} ({exc.strerror or exc})") from None
+    """The table (or chart) as an SVG picture; it keeps its colours even when stdout is a pipe."""
+    recorder = make_console(io.StringIO(), width=env.width, record=True, colour=env.colour(no_color))
+    recorder.print(_picture(result, selected, recorder, chart=chart, facts=facts))
+    try:
+        recorder.save_svg(path, title=f"minusma {result.command}")
+    except OSError as exc:
+        raise OutputError(f"--svg: cannot write {path!r} ({exc.strerror or exc})") from None
