@@ -294,7 +294,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _col("Police", numeric=True),
         _col("Civilians", numeric=True, rank=2),
         _col("Total", numeric=True),
-        _col("Reported by", prose=True, rank=1, least=14),
+        _col("Reported by", prose=True, rank=1, least=14, most=30),
     ),
     "contributors": (
         _col("Country"),
@@ -302,14 +302,14 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _col("Military", numeric=True, rank=1),
         _col("Police", numeric=True, rank=1),
         _col("Total", numeric=True),
-        _col("Note", prose=True, rank=2, least=20),
+        _col("Note", prose=True, rank=2, least=20, most=40),
     ),
     "budget": (
         _col("From", "period_start"),
         _col("To", "period_end"),
         _col("Amount (US$)", "amount_usd", numeric=True),
         _col("Kind", rank=1),
-        _col("Approved by", prose=True, rank=2),
+        _col("Approved by", prose=True, rank=2, most=40),
     ),
     "people": (
         _col("Name", prose=True),

@@ -159,6 +159,13 @@ ESCAPES = re.compile(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\")
         ["search", "kidal"],
         ["summary"],
         ["show", "kidal-camp"],
+        ["strength"],
+        ["strength", "--chart"],
+        ["contributors"],
+        ["contributors", "--on", "2019-12-31"],
+        ["budget"],
+        ["casualties", "--all-nationalities"],
+        ["summary", "--on", "2019-06-01"],
     ],
 )
 def test_every_table_fits_the_terminal(args: list[str], columns: int) -> None:
