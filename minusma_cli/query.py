@@ -669,6 +669,8 @@ def search(facts: FactBase, text: str, *, since: str | None = None, until: str |
     """
     check_range(since, until)
     words = _searchable(_needs_text(text, "search")).split()
+    if not words:  # only dashes: nothing to look for
+        raise UsageError("search: give some text to look for")
     rows = Rows(facts)
     scored: list[tuple[int, int, Row]] = []
     for order, (kind, record) in enumerate(facts.records()):
