@@ -250,7 +250,7 @@ class Output:
         self.no_cache: bool = options["no_cache"] or bool(os.environ.get("MINUSMA_NO_CACHE"))
 
     def load(self) -> "FactBase":
-        from minusma_cli.factbase import load_factbase
+        from minusma_cli.store import load_factbase
 
         self.facts = load_factbase(self.facts_paths, use_cache=not self.no_cache, bundled=self.bundled)
         if KEEP_UNTIL_EXIT:
@@ -463,7 +463,7 @@ def validate(
     ] = None,
 ) -> None:
     """Check fact files (the bundled one when none is given); exit 3 if any problem."""
-    from minusma_cli.factbase import fact_paths, load_files
+    from minusma_cli.store import fact_paths, load_files
 
     base, problems = load_files(fact_paths(paths or ()), use_cache=False)
     if problems:
