@@ -70,10 +70,8 @@ def load_files(paths: list[tuple[Path, str]], *, use_cache: bool = True) -> tupl
         facts = cache.read(key, expected)
         if facts is not None and _shaped(facts):
             return FactBase(files, **facts), []
-    for index, loaded in enumerate(files):
-        data, contents[index] = contents[index], None  # a file's bytes go once it is decoded
-        if data is not None:
-            _check(loaded, data)
+    for loaded in files:
+        _check(loaded, contents.pop(0))  # popped: the bytes go as soon as _check lets them
     base, problems = layer(files)
     for loaded in files:
         loaded.lines = None  # every problem has its line by now; let the texts go
@@ -82,14 +80,16 @@ def load_files(paths: list[tuple[Path, str]], *, use_cache: bool = True) -> tupl
     return base, problems
 
 
-def _check(loaded: FactFile, data: bytes) -> None:
+def _check(loaded: FactFile, data: bytes | None) -> None:
     """Decode, parse and check one file's bytes into ``loaded``; problems are collected."""
+    if data is None:
+        return
     try:
         text = decode(data)
     except Unreadable as exc:
         loaded.problems.append(Problem(loaded.display, None, "", str(exc)))
         return
-    del data
+    del data  # a large file's bytes are as big again as its text
     try:
         doc = parse(text)
     except NotToml as exc:
