@@ -202,7 +202,7 @@ COMMON: dict[str, tuple[Any, Any]] = {
                 "--facts",
                 metavar="PATH",
                 help="A fact file to layer over the bundled one "
-                "(repeatable; also MINUSMA_FACTS, a path list).",
+                "(repeatable; - reads standard input; also MINUSMA_FACTS, a path list).",
             ),
         ],
         None,
