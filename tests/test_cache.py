@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from minusma_cli import store
 from minusma_cli.factbase import SECTIONS
-from minusma_cli.store import cache, load_files
+from minusma_cli.store import cache, load_files, toml
 from minusma_cli.store.cache import cache_dir
 from tests.conftest import MINI, Invoke, installed_minusma
 
@@ -33,7 +32,7 @@ def test_clean_files_are_cached_and_served_from_the_cache(monkeypatch: pytest.Mo
     def no_parser(_text: str) -> None:
         raise AssertionError("the TOML parser ran although the cache was warm")
 
-    monkeypatch.setattr(store, "parse", no_parser)
+    monkeypatch.setattr(toml, "parse", no_parser)
     second, _ = load_files([(MINI, "mini.toml")])
     for name in SECTIONS:
         assert getattr(second, name) == getattr(first, name), name

@@ -18,7 +18,6 @@ from minusma_cli.factbase import SECTIONS, FactBase, FactFile, layer
 from minusma_cli.schema import KEYED, LISTS, check_document
 from minusma_cli.store import cache
 from minusma_cli.store.files import STDIN, Unreadable, bundled_path, decode, read_bytes
-from minusma_cli.store.toml import LineIndex, NotToml, parse
 
 __all__ = ["bundled_path", "fact_paths", "load_factbase", "load_files"]
 
@@ -90,6 +89,10 @@ def _check(loaded: FactFile, data: bytes | None) -> None:
         loaded.problems.append(Problem(loaded.display, None, "", str(exc)))
         return
     del data  # a large file's bytes are as big again as its text
+    # here, not at the top: a warm run never parses, and the parser and the line index cost
+    # about 5 ms of its start-up to import (see docs/performance.md)
+    from minusma_cli.store.toml import LineIndex, NotToml, parse
+
     try:
         doc = parse(text)
     except NotToml as exc:

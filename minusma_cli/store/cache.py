@@ -20,7 +20,6 @@ What it does not protect against: anyone who can write to the folder as this use
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -30,6 +29,12 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+# _blake2 directly: hashlib also loads OpenSSL, about 4 ms of every run's start-up
+try:
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - CPython builds _blake2 everywhere
+    from hashlib import blake2b
 
 FORMAT = 4
 KEEP = 32  # entries kept, newest first: edited files do not pile up for ever
@@ -52,13 +57,13 @@ def cache_dir() -> Path:
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    return blake2b(data, digest_size=20).hexdigest()
 
 
 def code_digest() -> str:
     """A digest of every source file of this package, so that edited code never meets an old entry."""
     package = Path(__file__).resolve().parent.parent
-    whole = hashlib.blake2b(digest_size=20)
+    whole = blake2b(digest_size=20)
     for source in sorted(package.rglob("*.py")):
         whole.update(str(source.relative_to(package)).encode() + b"\0")
         whole.update(source.read_bytes() + b"\0")
