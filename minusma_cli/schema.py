@@ -397,7 +397,7 @@ LISTS: dict[str, Spec] = {
 }
 #: keyed tables: section name -> spec of each entry
 KEYED: dict[str, Spec] = {"sources": SOURCE, "places": PLACE}
-TOP_LEVEL = ("schema_version", "mission", *KEYED, *LISTS)
+TOP_LEVEL = ("schema_version", "revised", "mission", *KEYED, *LISTS)
 
 #: pairs of (earlier, later) fields that must be in order, per section
 ORDERED: dict[str, tuple[str, str]] = {
@@ -459,6 +459,13 @@ def check_document(doc: dict[str, Any]) -> list[RawProblem]:
     if version != SCHEMA_VERSION or isinstance(version, bool):
         shown = _figure(version) if isinstance(version, int) else repr(version)
         problems.append(RawProblem(("schema_version",), f"unsupported version {shown} (this tool reads 1)"))
+    if "revised" in doc:
+        # the day the file's facts were last revised (shown by --version for the bundled file)
+        try:
+            doc["revised"] = day(doc["revised"])
+        except Invalid as exc:
+            problems.append(RawProblem(("revised",), str(exc)))
+            del doc["revised"]
 
     mission = doc.get("mission")
     if mission is not None:

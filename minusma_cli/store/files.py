@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+from datetime import date
 import sys
 from pathlib import Path
 from typing import BinaryIO
@@ -27,6 +28,26 @@ def bundled_path() -> Path:
     package = Path(__file__).resolve().parent.parent
     inside = package / "facts.toml"
     return inside if inside.is_file() else package.parent / "facts.toml"
+
+
+def bundled_revision() -> str | None:
+    """The ``revised`` date at the top of the bundled fact base, read without parsing the rest."""
+    head: list[str] = []
+    try:
+        with bundled_path().open(encoding="utf-8") as handle:
+            for line in handle:
+                if line.lstrip().startswith("["):
+                    break  # top-level keys come before the first table
+                head.append(line)
+    except (OSError, UnicodeDecodeError):
+        return None
+    from minusma_cli.store.toml import NotToml, parse
+
+    try:
+        revised = parse("".join(head)).get("revised")
+    except NotToml:
+        return None
+    return revised.isoformat() if isinstance(revised, date) else None
 
 
 def read_bytes(path: Path) -> bytes:
