@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import stat
-from datetime import date
 import sys
+from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
