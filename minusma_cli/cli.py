@@ -222,7 +222,7 @@ def _svg_path(value: str | None) -> str | None:
 
 def _facts_quietly() -> "FactBase | None":
     """The fact base for completing a word; nothing at all if it cannot be loaded."""
-    from minusma_cli.factbase import load_factbase
+    from minusma_cli.store import load_factbase
 
     try:
         return load_factbase()
@@ -308,7 +308,8 @@ FactsOpt = Annotated[
         metavar="PATH",
         # the loader reports an unreadable file as a bad fact file (exit 3), not Click (exit 2)
         readable=False,
-        help="A fact file to layer over the bundled one (repeatable; also MINUSMA_FACTS, a path list).",
+        help="A fact file to layer over the bundled one "
+        "(repeatable; - reads standard input; also MINUSMA_FACTS, a path list).",
     ),
 ]
 NoBundledOpt = Annotated[
@@ -376,7 +377,7 @@ class Output:
         self.no_cache = no_cache or bool(os.environ.get("MINUSMA_NO_CACHE"))
 
     def load(self) -> "FactBase":
-        from minusma_cli.factbase import load_factbase
+        from minusma_cli.store import load_factbase
 
         self.facts = load_factbase(self.facts_paths, use_cache=not self.no_cache, bundled=self.bundled)
         if KEEP_UNTIL_EXIT:
@@ -1084,7 +1085,7 @@ def validate(
       minusma validate
       minusma validate docs/examples/my-facts.toml
     """
-    from minusma_cli.factbase import fact_paths, load_files
+    from minusma_cli.store import fact_paths, load_files
 
     base, problems = load_files(fact_paths(paths or ()), use_cache=False)
     if problems:

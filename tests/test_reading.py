@@ -127,6 +127,12 @@ def test_search_words(invoke: Invoke, words: list[str], expected: str) -> None:
     assert expected in [r["id"] for r in as_json(invoke("search", *words, "--json"))]
 
 
+def test_search_of_nothing_but_dashes_is_a_usage_error(mini: Invoke) -> None:
+    result = mini("search", "-")
+    assert result.exit_code == 2
+    assert "give some text" in result.stderr
+
+
 def test_search_every_word_must_match(invoke: Invoke) -> None:
     assert as_json(invoke("search", "Lollesgaard", "zzzz", "--json")) == []
     assert "3111" not in json.dumps(as_json(invoke("search", "311", "--json", "--fields", "killed")))
