@@ -61,15 +61,16 @@ def one_line(text: Any) -> str:
 
 
 # everything RFC 3986 allows in a URL, plus "%" for the escapes already there
-_URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
+_URL_UNSAFE = re.compile(r"[^A-Za-z0-9!#$%&'()*+,\-./:;=?@\[\]_~\u0080-\U0010ffff]")
 
 
 def clean_url(url: Any) -> str:
-    """A URL that survives copying: anything a URL may not hold is %-escaped.
+    """A URL that survives copying: spaces, braces, backslashes, quotes are %-escaped.
 
-    A URL that is already clean comes back unchanged.
+    A URL that is already clean comes back unchanged; letters of other scripts
+    stay as they are (an IRI), as browsers and reference managers show them.
     """
-    return urllib.parse.quote(one_line(url), safe=_URL_SAFE)
+    return _URL_UNSAFE.sub(lambda m: urllib.parse.quote(m.group()), one_line(url))
 
 
 def date_parts(published: Any) -> list[int]:
