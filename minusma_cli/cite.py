@@ -433,6 +433,13 @@ def csl_item(src: Source) -> dict[str, Any]:
 
 def csl_json(sources: Iterable[Source]) -> str:
     text = json.dumps([csl_item(src) for src in sources], ensure_ascii=False, indent=2)
+    # a date on one line, as people write it: "date-parts": [[2013, 7]]. The key's
+    # quotes cannot occur unescaped inside a string, so no title is touched.
+    text = re.sub(
+        r'"date-parts": \[\s*\[\s*([0-9]+(?:,\s*[0-9]+)*)\s*\]\s*\]',
+        lambda m: '"date-parts": [[' + ", ".join(m.group(1).replace(",", " ").split()) + "]]",
+        text,
+    )
     # valid JSON either way, but some readers choke on these raw: spell them as escapes
     return re.sub("[\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
@@ -519,7 +526,8 @@ def _full_sources(facts: FactBase, cited: Iterable[Row]) -> list[Source]:
 
 def cite_ids(facts: FactBase, ids: Sequence[str], *, fmt: str = "text", style: str = "apa") -> str:
     """Cite records by anything ``show`` accepts; raises NotFoundError for an unknown one."""
-    rows = [query.show(facts, rid).rows[0] for rid in ids]
+    # every row show answers with: an ID that names several records cites them all
+    rows = [row for rid in ids for row in query.show(facts, rid).rows]
     if fmt == "text":
         return "\n".join(text(row, _full_sources(facts, row["sources"]), style=style) for row in rows)
     return entries(unique(s for row in rows for s in _full_sources(facts, row["sources"])), fmt)
@@ -530,5 +538,6 @@ def bibliography(facts: FactBase, fmt: str, *, cited_by: str | None = None) -> s
     if cited_by is None:
         chosen = [{"id": sid, **facts.sources[sid]} for sid in sorted(facts.sources)]
     else:
-        chosen = _full_sources(facts, query.show(facts, cited_by).rows[0]["sources"])
+        rows = query.show(facts, cited_by).rows
+        chosen = unique(_full_sources(facts, [s for row in rows for s in row["sources"]]))
     return entries(chosen, fmt)

@@ -538,9 +538,9 @@ def sources(
     base = out.load()
     result = query.sources(base)
     if cited_by is not None:
-        wanted = [s["id"] for s in query.show(base, cited_by).rows[0]["sources"]]
+        wanted = [s["id"] for row in query.show(base, cited_by).rows for s in row["sources"]]
         by_id = {row["id"]: row for row in result.rows}
-        result.rows = [by_id[sid] for sid in wanted if sid in by_id]
+        result.rows = [by_id[sid] for sid in dict.fromkeys(wanted) if sid in by_id]
     out.emit(result)
 
 

@@ -8,6 +8,7 @@ our text changes.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -23,7 +24,7 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 
 from minusma_cli import __version__
-from tests.conftest import ASSETS, Invoke
+from tests.conftest import ASSETS, Invoke, installed_minusma
 
 ROOT = Path(__file__).parent.parent
 CITE = ASSETS / "cite.toml"
@@ -252,7 +253,7 @@ def test_hostile_values_the_schema_would_refuse_are_escaped_too() -> None:
 
     src = {
         "id": "x",
-        "title": "a\x00b\nER  - \r\n@misc{y,",
+        "title": 'a\x00b\nER  - \r\n@misc{y, "date-parts": [[ 1, 2 ]]',
         "publisher": "p\n}",
         "published": "n.d.",
         "url": "https://e.org/a b\n{c}",
@@ -260,10 +261,13 @@ def test_hostile_values_the_schema_would_refuse_are_escaped_too() -> None:
     }
     entries = parse_bibtex(cite.entries([src], "bibtex"))
     assert list(entries) == ["x"]
-    assert unlatex(entries["x"]["title"]) == "ab ER - @misc{y,"
+    title = 'ab ER - @misc{y, "date-parts": [[ 1, 2 ]]'
+    assert unlatex(entries["x"]["title"]) == title
     assert entries["x"]["url"] == "https://e.org/a%20b%20%7Bc%7D"
-    assert [e["title"] for e in rispy.loads(cite.entries([src], "ris"))] == ["ab ER - @misc{y,"]
-    assert json.loads(cite.entries([src], "csl-json"))[0]["URL"] == "https://e.org/a%20b%20%7Bc%7D"
+    assert [e["title"] for e in rispy.loads(cite.entries([src], "ris"))] == [title]
+    (item,) = json.loads(cite.entries([src], "csl-json"))
+    assert item["title"] == title
+    assert item["URL"] == "https://e.org/a%20b%20%7Bc%7D"
 
 
 # --- the commands ----------------------------------------------------------------------
@@ -409,3 +413,36 @@ def test_cite_help_shows_one_working_example_per_format(invoke: Invoke) -> None:
         if "--style" in args:
             seen.add(args[args.index("--style") + 1])
     assert {"text", "chicago", "bibtex", "ris", "csl-json"} <= seen
+
+
+# --- streams ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "pipeline", ["{m} sources --format bibtex | head -1", "{m} cite resolution-2640 mission | head -c 10"]
+)
+def test_a_closed_pipe_ends_quietly(tmp_path: Path, pipeline: str) -> None:
+    env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "cache")}
+    command = "set -o pipefail; " + pipeline.format(m=installed_minusma())
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0
+    assert done.stderr == ""
+
+
+def test_a_full_disk_is_exit_code_4(tmp_path: Path) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "cache")}
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [installed_minusma(), "sources", "--format", "csl-json"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 4
+    assert "cannot write the output" in done.stderr
+    assert "Traceback" not in done.stderr
