@@ -164,7 +164,8 @@ def fact_line(row: Row) -> str:
             figures.append(f"{_QUALIFIER.get(str(qualifier), '')}{_count(g('injured'))} injured")
         scope = f"cause: {g('cause')}" + (f", period {g('period')}" if g("period") else "")
         what = " and ".join(figures) or "casualty figure"
-        return f"{g('as_of')}: MINUSMA personnel {what} ({scope}), reported by {g('reported_by')}"
+        whose = f"MINUSMA personnel from {g('nationality')}" if g("nationality") else "MINUSMA personnel"
+        return f"{g('as_of')}: {whose} {what} ({scope}), reported by {g('reported_by')}"
     if kind == "event":
         harm = [f"{_count(g(k))} {k}" for k in ("killed", "injured") if g(k)]
         end = f" to {g('end')}" if g("end") else ""
@@ -227,13 +228,12 @@ def _end(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-def _bracket(src: Source, kind: Type) -> str:
+def _symbol_to_add(src: Source, kind: Type) -> str | None:
+    """A UN document's symbol, unless its title already shows it."""
     symbol = un_symbol(src)
-    if kind == "un-document" and symbol:
-        return f" [UN document {symbol}]"
-    if kind in _LABEL:
-        return f" [{_LABEL[kind]}" + (f" {symbol}" if symbol else "") + "]"
-    return ""
+    if kind != "un-document" or symbol is None or symbol in one_line(src.get("title")):
+        return None
+    return symbol
 
 
 def apa(src: Source) -> str:
@@ -243,7 +243,11 @@ def apa(src: Source) -> str:
     date = f"({_apa_date(date_parts(src.get('published')))})."
     url = clean_url(src.get("url"))
     if _group_author(kind):
-        return f"{_end(publisher)} {date} {_end(title + _bracket(src, kind))} {url}"
+        symbol = _symbol_to_add(src, kind)
+        # APA: a description in square brackets, a document number in parentheses
+        described = title + (" [Press release]" if kind == "press-release" else "")
+        described += f" ({symbol})" if symbol else ""
+        return f"{_end(publisher)} {date} {_end(described)} {url}"
     # no author: the title moves to the author's place, the site follows it
     return f"{_end(title)} {date} {_end(publisher)} {url}"
 
@@ -254,10 +258,11 @@ def chicago(src: Source, number: int) -> str:
     title, publisher = one_line(src.get("title")), one_line(src.get("publisher"))
     date = _chicago_date(date_parts(src.get("published")))
     url = clean_url(src.get("url"))
-    label = _bracket(src, kind).strip(" []")
     if _group_author(kind):
-        parts = [publisher, f"\u201c{title},\u201d" + (f" {label}" if label else ""), date]
-        return f"{number}. " + ", ".join(parts) + f", {url}."
+        symbol = _symbol_to_add(src, kind)
+        rest = ["press release"] if kind == "press-release" else []
+        rest += [symbol] if symbol else []
+        return f"{number}. {publisher}, \u201c{title},\u201d " + ", ".join([*rest, date, url]) + "."
     return f"{number}. \u201c{title},\u201d {publisher}, {date}, {url}."
 
 

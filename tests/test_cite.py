@@ -446,3 +446,18 @@ def test_a_full_disk_is_exit_code_4(tmp_path: Path) -> None:
     assert done.returncode == 4
     assert "cannot write the output" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_text_styles_name_press_releases_and_un_symbols(cite_file: Invoke) -> None:
+    apa = cite_file("cite", "hostile-figure").stdout.splitlines()
+    assert apa[2] == (
+        "United Nations. (2013, April 25). A press release [Press release]. "
+        "https://press.un.org/en/2013/sc10987.doc.htm"
+    )
+    assert "Report of the Secretary-General (S/2023/21). https://undocs.org/S/2023/21" in apa[3]
+    assert apa[5] == "Mission mandate. (n.d.). MINUSMA. https://minusma.unmissions.org/en/mandate"
+    chicago = cite_file("cite", "hostile-figure", "--style", "chicago").stdout.splitlines()
+    assert chicago[2] == (
+        "2. United Nations, \u201cA press release,\u201d press release, April 25, 2013, "
+        "https://press.un.org/en/2013/sc10987.doc.htm."
+    )
