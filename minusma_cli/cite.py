@@ -2,9 +2,10 @@
 
 Plain module: no Typer, no Rich.  Sources are dicts with the fact-base keys
 (``id``, ``title``, ``publisher``, ``published``, ``url``, ``kind``, and an
-optional ``language``).  Text from fact files is untrusted, so every format
-escapes it in its own way: LaTeX escapes in BibTeX, one line per tag in RIS,
-JSON string escapes in CSL-JSON, visible escapes in the text for a terminal.
+optional ``language``).  Text from fact files is untrusted: every format puts
+it on one line without control characters, then escapes it in its own way
+(LaTeX escapes in BibTeX, JSON string escapes in CSL-JSON; RIS needs none on
+one line), and a URL gets %-escapes for what a URL may not hold.
 A date the source does not give (``"n.d."``) is left out, never made up; a
 month or a year stays a month or a year.
 """
@@ -25,8 +26,8 @@ if TYPE_CHECKING:
 Source = dict[str, Any]
 Row = dict[str, Any]
 
-STYLES = ("apa", "chicago")
-FORMATS = ("text", "bibtex", "ris", "csl-json")
+#: the formats for reference managers (``text`` is the other one)
+ENTRY_FORMATS = ("bibtex", "ris", "csl-json")
 
 #: the kind of reference a source is, as a reference manager sees it
 Type = Literal["press-release", "report", "news", "webpage", "un-document"]
@@ -127,7 +128,7 @@ def ref_type(src: Source) -> Type:
     return "webpage"
 
 
-#: the label after the title in the text styles, when the type has one
+#: the type of work a reference manager shows (RIS M3, CSL genre)
 _LABEL = {"press-release": "Press release", "report": "Report", "un-document": "UN document"}
 
 
@@ -180,7 +181,8 @@ def fact_line(row: Row) -> str:
     if kind == "base":
         dates = [f"{k} {g(k)}" for k in ("opened", "closed") if g(k)]
         handed = [f"handed to {g('handed_to')}"] if g("handed_to") else []
-        return f"{g('name')} ({g('kind')}, {g('region')})" + "".join(f"; {d}" for d in [*dates, *handed])
+        what = ", ".join(str(v) for v in (g("kind"), g("region")) if v)
+        return f"{g('name')} ({what})" + "".join(f"; {d}" for d in [*dates, *handed])
     if kind == "person":
         term = f"{g('start') or '?'} to {g('end') or '?'}"
         return f"{g('name')} ({g('nationality')}), {g('role')}, {term}"

@@ -515,7 +515,7 @@ def sources(
     """
     from minusma_cli import cite
 
-    if format_.value in cite.FORMATS:
+    if format_.value in cite.ENTRY_FORMATS:
         if json_ or fields or svg:
             raise UsageError(
                 f"--format {format_.value} writes whole entries: it takes no --json, --fields or --svg"

@@ -461,3 +461,28 @@ def test_text_styles_name_press_releases_and_un_symbols(cite_file: Invoke) -> No
         "2. United Nations, \u201cA press release,\u201d press release, April 25, 2013, "
         "https://press.un.org/en/2013/sc10987.doc.htm."
     )
+
+
+@pytest.mark.parametrize(
+    ("rid", "first_line"),
+    [
+        ("kidal-camp", "Kidal (camp, Kidal); opened 2013; closed 2023-10-31."),
+        ("el-ghassim-wane", "El-Ghassim Wane (Mauritania), head-of-mission, 2021-05-05 to 2023-12-31."),
+        ("attack-aguelhok-2019-01-20", "2019-01-20: Attack on the Aguelhok camp (10 killed, 25 injured)."),
+        (
+            "resolution-2100",
+            "2013-04-25: Security Council resolution 2100 (establish), vote 15-0-0, "
+            "mandate until 2014-06-30.",
+        ),
+        (
+            "sg-311",
+            "2023-12-30: MINUSMA personnel 311 killed and over 700 injured "
+            "(cause: all, period 2013-07/2023-12), reported by UN Secretary-General.",
+        ),
+        ("year-only-event", "2015: Something in 2015."),
+    ],
+)
+def test_the_fact_line_gives_date_what_and_figure(mini: Invoke, rid: str, first_line: str) -> None:
+    result = mini("cite", rid)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"{first_line} [minusma: {rid}]"
