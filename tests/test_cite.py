@@ -486,3 +486,11 @@ def test_the_fact_line_gives_date_what_and_figure(mini: Invoke, rid: str, first_
     result = mini("cite", rid)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0] == f"{first_line} [minusma: {rid}]"
+
+
+def test_sources_help_examples_run(invoke: Invoke) -> None:
+    help_text = invoke("sources", "--help").stdout
+    examples = re.findall(r"^\s+minusma (sources [^>\n]*?)\s*(?:>.*)?$", help_text, re.M)
+    assert len(examples) >= 3
+    for example in examples:
+        assert invoke(*shlex.split(example)).exit_code == 0, example
