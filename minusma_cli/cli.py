@@ -574,7 +574,9 @@ def cite_records(
     ] = None,
     style: Annotated[
         CiteStyle,
-        typer.Option("--style", help="Text style: apa (APA 7) or chicago (notes).", case_sensitive=False),
+        typer.Option(
+            "--style", help="Style of --format text: apa (APA 7) or chicago (notes).", case_sensitive=False
+        ),
     ] = CiteStyle.apa,
     format_: Annotated[
         CiteFormat,
