@@ -494,3 +494,10 @@ def test_sources_help_examples_run(invoke: Invoke) -> None:
     assert len(examples) >= 3
     for example in examples:
         assert invoke(*shlex.split(example)).exit_code == 0, example
+
+
+def test_several_ids_as_text_are_blocks_apart(mini: Invoke) -> None:
+    out = mini("cite", "sg-311", "kidal-camp").stdout
+    first, second = out.split("\n\n")
+    assert first.splitlines()[0].endswith("[minusma: sg-311]")
+    assert second.splitlines()[0].endswith("[minusma: kidal-camp]")
