@@ -4,7 +4,7 @@ Imported only when a chart is asked for.  Each chart is drawn from a command's
 :class:`~minusma_cli.query.Result` (so the command's filters apply) and fits a
 given width, 60 columns or more: bars are scaled to the room left by their
 labels, and bar lines are never wrapped.  Without colour only plain ASCII is
-drawn.  Text from fact files goes through :func:`~minusma_cli.render.sanitize`
+drawn.  Text from fact files goes through :func:`~minusma_cli.env.sanitize`
 and into :class:`rich.text.Text` objects, so it is never read as markup.
 """
 
@@ -22,9 +22,10 @@ from rich.text import Text
 
 from minusma_cli import query
 from minusma_cli.dates import parse_iso, span
+from minusma_cli.env import sanitize
 from minusma_cli.errors import UsageError
 from minusma_cli.factbase import FactBase
-from minusma_cli.render import Notes, sanitize
+from minusma_cli.render import Notes
 
 #: the narrowest layout; a smaller width is drawn at this width (lines are cropped, never wrapped)
 MIN_WIDTH = 60
@@ -73,12 +74,14 @@ class _Pen:
         text = sanitize(text)
         if cell_len(text) > width:
             mark = "…" if self.color else "."
-            cut = ""
-            for char in text:
-                if cell_len(cut + char) + 1 > width:
+            kept, used = [], 0
+            for char in text:  # one pass: the cost is linear in the width
+                size = cell_len(char)
+                if used + size + 1 > width:
                     break
-                cut += char
-            text = cut + mark
+                kept.append(char)
+                used += size
+            text = "".join(kept) + mark
         return text + " " * (width - cell_len(text))
 
     def line(self, *parts: Cell) -> Text:
@@ -147,6 +150,18 @@ def _day(iso: str) -> _dt.date:
     return _dt.date.fromisoformat(span(iso)[0])
 
 
+def _shift(d: _dt.date, days: int) -> _dt.date:
+    """``d`` moved by ``days``, held at the first or last day a date can have (0001-01-01, 9999-12-31)."""
+    try:
+        return d + _dt.timedelta(days=days)
+    except OverflowError:
+        return _dt.date.max if days > 0 else _dt.date.min
+
+
+#: the widest time window a chart draws; dates beyond it are clipped to its edge and marked
+WINDOW_YEARS = 30
+
+
 def _approximate(iso: str | None) -> bool:
     return iso is not None and len(iso) != 10
 
@@ -166,6 +181,7 @@ DEADLINE = Glyph("│", "|", "magenta")
 DEADLINE_MARK = Glyph("▼", "v", "bold magenta")
 BEFORE = Glyph("◂", "<", "bold", "closed before the window shown")
 STILL_OPEN = Glyph("▸", ">", "bold", "not closed")
+AFTER = Glyph("»", "}", "bold", f"date after the window shown (more than {WINDOW_YEARS} years on)")
 APPROX = Glyph("~", "~", "bold", "month or year only, drawn at its start")
 AXIS = Glyph("─", "-", "bright_black")
 TICK = Glyph("┬", "+", "bright_black")
@@ -178,7 +194,7 @@ def _withdrawal_start(facts: FactBase) -> tuple[_dt.date | None, Any]:
         return None, None
     res = min(ending, key=lambda r: str(r.get("adopted")))
     until = res.get("mandate_until")
-    start = _dt.date.fromisoformat(span(until)[1]) + _dt.timedelta(days=1) if until else _day(res["adopted"])
+    start = _shift(_dt.date.fromisoformat(span(until)[1]), 1) if until else _day(res["adopted"])
     return start, res.get("number")
 
 
@@ -221,9 +237,15 @@ def _bases(result: query.Result, facts: FactBase, pen: _Pen) -> RenderableType:
     latest = max([*starts, *ends, *(d for d in opens if d >= lo)])
     if deadline is not None and deadline >= lo:
         latest = max(latest, deadline)
+    # a date far from the rest (validate takes 0001 to 9999) is clipped, not given the whole width
+    every = sorted(starts + ends + opens)
+    floor = _shift(every[len(every) // 2], -365 * WINDOW_YEARS // 2)
+    if lo < floor:
+        lo, margin_lo = floor, False
     if margin_lo:
-        lo = _month_start(lo - _dt.timedelta(days=7))
-    hi = _month_start(_month_start(latest) + _dt.timedelta(days=32))
+        lo = _month_start(_shift(lo, -7))
+    latest = min(latest, _shift(lo, 365 * WINDOW_YEARS))
+    hi = _month_start(_shift(_month_start(latest), 32))
 
     # columns: name, a space, the bar area, a space, the approximate flag, the closing date
     dates = [s.closed or "open" for s in dated]
@@ -248,6 +270,9 @@ def _bases(result: query.Result, facts: FactBase, pen: _Pen) -> RenderableType:
         if end is not None and end < lo:
             cells[0], cells[1] = pen.cell(BEFORE), pen.cell(ending)
             used.add(BEFORE)
+        elif _day(site.start or site.opened or site.closed or "") > hi:  # dated, all of it after the window
+            cells[area - 1] = pen.cell(AFTER)
+            used.add(AFTER)
         else:
             opened = _day(site.opened) if site.opened else None
             open_in_window = opened is not None and opened >= lo
@@ -270,7 +295,10 @@ def _bases(result: query.Result, facts: FactBase, pen: _Pen) -> RenderableType:
             if _approximate(start_iso) and first < last:
                 cells[first] = pen.cell(APPROX)
                 used.add(APPROX)
-            cells[last] = pen.cell(ending)
+            beyond = end is not None and end > hi
+            cells[last] = pen.cell(AFTER if beyond else ending)
+            if beyond:
+                used.add(AFTER)
         flag = " "
         if _approximate(site.closed):
             flag = pen.char(APPROX)
@@ -298,7 +326,7 @@ def _bases(result: query.Result, facts: FactBase, pen: _Pen) -> RenderableType:
         out.append(
             pen.line((f"({skipped} site{'s' if skipped != 1 else ''} without any date not drawn)", ""))
         )
-    order = [BAR, LEAD, *OUTCOME_GLYPHS.values(), NO_OUTCOME, STILL_OPEN, BEFORE, APPROX]
+    order = [BAR, LEAD, *OUTCOME_GLYPHS.values(), NO_OUTCOME, STILL_OPEN, BEFORE, AFTER, APPROX]
     out.extend(pen.legend((pen.char(g), g.style, g.meaning) for g in order if g in used))
     return Group(*out)
 
@@ -327,7 +355,7 @@ def _months(lo: _dt.date, hi: _dt.date) -> list[_dt.date]:
     year, month = lo.year, lo.month
     if lo.day != 1:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    while (d := _dt.date(year, month, 1)) <= hi:
+    while year <= _dt.MAXYEAR and (d := _dt.date(year, month, 1)) <= hi:
         out.append(d)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out
@@ -529,7 +557,13 @@ def _timeline(result: query.Result, facts: FactBase, pen: _Pen) -> RenderableTyp
     if not rows:
         return pen.nothing("no events")
     adopted = {str(r.get("adopted")): str(r.get("number")) for r in facts.resolutions}
-    first = min(FIRST_YEAR, *(int(r["date"][:4]) for r in rows))
+    # one line a year: a year far from the rest (validate takes 0001 to 9999) is clipped and counted
+    every = sorted(int(r["date"][:4]) for r in rows)
+    middle = every[len(every) // 2]
+    low, high = middle - WINDOW_YEARS, middle + WINDOW_YEARS
+    outside = [y for y in every if not low <= y <= high]
+    rows = [r for r in rows if low <= int(r["date"][:4]) <= high]
+    first = max(min(FIRST_YEAR, *(int(r["date"][:4]) for r in rows)), low)
     last = max(int(r["date"][:4]) for r in rows)
     years = {y: _Year() for y in range(first, last + 1)}
     for r in rows:
@@ -577,7 +611,11 @@ def _timeline(result: query.Result, facts: FactBase, pen: _Pen) -> RenderableTyp
     title = (
         f"Events per year by category, {first} to {last} ({len(rows)} event{'s' if len(rows) != 1 else ''})"
     )
-    return Group(pen.title(title), *lines, *pen.legend(legend))
+    clipped = []
+    if outside:
+        many = "s" if len(outside) != 1 else ""
+        clipped.append(pen.line((f"(not drawn: {len(outside)} event{many} outside {low} to {high})", "")))
+    return Group(pen.title(title), *lines, *clipped, *pen.legend(legend))
 
 
 _CHARTS: dict[str, Callable[[query.Result, FactBase, _Pen], RenderableType]] = {

@@ -4,7 +4,6 @@ Every error is caught once, in :class:`MinusmaGroup.main`, shown as a message on
 stderr and turned into one of the exit codes in :class:`ExitCode`.
 """
 
-import contextlib
 import copy
 import enum
 import errno
@@ -13,15 +12,16 @@ import inspect
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from minusma_cli import __version__, query
 from minusma_cli.dates import parse_iso
+from minusma_cli.env import Environment
 from minusma_cli.errors import ExitCode, FactsError, MinusmaError, OutputError, PipeClosed, UsageError
 from minusma_cli.render import FORMATS
 from minusma_cli.schema import ACTIONS, CATEGORIES, CAUSES, ROLES
@@ -30,22 +30,17 @@ if TYPE_CHECKING:
     from minusma_cli.factbase import FactBase
 
 
-def _out() -> TextIO:
-    return sys.stdout
+#: where this run's output goes; set by :func:`run` (tests pass their own)
+_ENV: Environment | None = None
 
 
-def _err() -> TextIO:
-    return sys.stderr
+def _env() -> Environment:
+    return _ENV or Environment.from_process()
 
 
 def _say(message: str) -> None:
-    """A message to the user on stderr, with control characters made visible."""
-    from minusma_cli.render import sanitize
-
-    err = _err()
-    for line in message.splitlines() or [""]:
-        err.write(sanitize(line) + "\n")
-    err.flush()
+    """A message to the user on stderr, with control characters made visible; never fails."""
+    _env().say(message)
 
 
 def _silence_stdout() -> None:
@@ -72,10 +67,29 @@ class MinusmaGroup(TyperGroup):
         end = argv.index("--") if "--" in argv else len(argv)
         debug = "--debug" in argv[:end] or bool(os.environ.get("MINUSMA_DEBUG"))
         argv = [a for i, a in enumerate(argv) if not (a == "--debug" and i < end)]
-        code = self._run(argv, prog_name or "minusma", complete_var, debug, **extra)
+        global _ENV
+        given = _ENV
+        _ENV = given or Environment.from_process()  # this process's streams, read now (tests swap them)
+        try:
+            code = self._run(argv, prog_name or "minusma", complete_var, debug, **extra)
+        finally:
+            _ENV = given
         if standalone_mode:
             sys.exit(code)
         return code
+
+    def _click_main(self, argv: list[str], prog_name: str, complete_var: str | None, **extra: Any) -> Any:
+        """Click's run; what Click itself prints (``--help``) goes out through the one writer too."""
+        import io
+
+        printed, real = io.StringIO(), sys.stdout
+        sys.stdout = printed
+        try:
+            return super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        finally:
+            sys.stdout = real
+            if printed.getvalue():
+                _env().write_text(printed.getvalue())
 
     def _run(
         self, argv: list[str], prog_name: str, complete_var: str | None, debug: bool, **extra: Any
@@ -83,11 +97,11 @@ class MinusmaGroup(TyperGroup):
         from typer._click import exceptions as click_exc
 
         try:
-            rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
-            _out().flush()
+            rv = self._click_main(argv, prog_name, complete_var, **extra)
             return rv if isinstance(rv, int) else ExitCode.OK
         except FactsError as exc:
-            _say(str(exc))
+            for problem in exc.problems:  # one line each, whatever a file name holds
+                _say(str(problem))
             count = len(exc.problems)
             _say(f"minusma: {count} problem{'s' if count != 1 else ''} in the fact files.")
             return exc.exit_code
@@ -121,13 +135,13 @@ class MinusmaGroup(TyperGroup):
             if exc.errno == errno.EPIPE:
                 _silence_stdout()
                 return ExitCode.OK
-            if debug:
+            if debug and sys.stderr is not None:
                 traceback.print_exc()
             _silence_stdout()
             _say(f"minusma: error: cannot write the output ({exc.strerror or exc})")
             return ExitCode.OUTPUT
         except Exception as exc:  # the one place a bug is caught, so no traceback leaks
-            if debug:
+            if debug and sys.stderr is not None:
                 traceback.print_exc()
             else:
                 _say(f"minusma: internal error: {type(exc).__name__}: {exc}")
@@ -149,7 +163,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        _out().write(f"minusma {__version__}\n")
+        _env().write_text(f"minusma {__version__}\n")
         raise typer.Exit()
 
 
@@ -182,6 +196,12 @@ def _date(value: str | None) -> str | None:
     return iso
 
 
+def _svg_path(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise typer.BadParameter("needs a file name; got an empty one")
+    return value
+
+
 COMMON: dict[str, tuple[Any, Any]] = {
     "format_": (
         Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)],
@@ -202,6 +222,8 @@ COMMON: dict[str, tuple[Any, Any]] = {
             typer.Option(
                 "--facts",
                 metavar="PATH",
+                # the loader reports an unreadable file as a bad fact file (exit 3), not Click (exit 2)
+                readable=False,
                 help="A fact file to layer over the bundled one "
                 "(repeatable; also MINUSMA_FACTS, a path list).",
             ),
@@ -217,7 +239,12 @@ COMMON: dict[str, tuple[Any, Any]] = {
     "svg": (
         Annotated[
             str | None,
-            typer.Option("--svg", metavar="FILE", help="Also save the table (or --chart) as an SVG picture."),
+            typer.Option(
+                "--svg",
+                metavar="FILE",
+                callback=_svg_path,
+                help="Also save the table (or --chart) as an SVG picture.",
+            ),
         ],
         None,
     ),
@@ -261,36 +288,28 @@ class Output:
     def emit(self, result: query.Result, *, chart: bool = False) -> None:
         from minusma_cli.render import write
 
-        with _writing():
-            write(
-                result,
-                _out(),
-                fmt=self.format,
-                fields=self.fields,
-                no_color=self.no_color,
-                chart=chart,
-                svg=self.svg,
-                facts=self.facts,
-            )
+        write(
+            result,
+            _env(),
+            fmt=self.format,
+            fields=self.fields,
+            no_color=self.no_color,
+            chart=chart,
+            svg=self.svg,
+            facts=self.facts,
+        )
 
 
-@contextlib.contextmanager
-def _writing() -> Iterator[None]:
-    """A closed pipe ends quietly; any other failed write is exit code 4."""
-    try:
-        yield
-    except OSError as exc:
-        if exc.errno == errno.EPIPE:
-            raise PipeClosed() from None
-        raise OutputError(f"cannot write the output ({exc.strerror or exc})") from None
+def emit_text(text: str, *, machine: bool) -> None:
+    """Citations to stdout through the one writer that every command uses.
 
-
-def emit_text(text: str) -> None:
-    """Write finished text (citations) to stdout, with the same handling as every command."""
-    with _writing():
-        out = _out()
-        out.write(text)
-        out.flush()
+    Entries for reference managers are data, always UTF-8 (as JSON is); text
+    to paste is for the terminal, in its encoding.
+    """
+    if machine:
+        _env().write(text.encode())
+    else:
+        _env().write_text(text)
 
 
 def data_command(name: str | None = None) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -521,7 +540,7 @@ def sources(
                 f"--format {format_.value} writes whole entries: it takes no --json, --fields or --svg"
             )
         base = _load(facts, no_bundled=no_bundled, no_cache=no_cache)
-        emit_text(cite.bibliography(base, format_.value, cited_by=cited_by))
+        emit_text(cite.bibliography(base, format_.value, cited_by=cited_by), machine=True)
         return
     out = Output(
         {
@@ -621,12 +640,12 @@ def cite_records(
     if self_:
         if ids:
             raise UsageError("--self cites minusma itself: give it no ID")
-        emit_text(cite.self_citation(format_.value, style.value))
+        emit_text(cite.self_citation(format_.value, style.value), machine=format_.value != "text")
         return
     if not ids:
         raise UsageError("give at least one record ID to cite (or --self)")
     base = _load(facts, no_bundled=no_bundled, no_cache=no_cache)
-    emit_text(cite.cite_ids(base, ids, fmt=format_.value, style=style.value))
+    emit_text(cite.cite_ids(base, ids, fmt=format_.value, style=style.value), machine=format_.value != "text")
 
 
 @data_command()
@@ -644,7 +663,8 @@ def summary(
 @app.command("validate")
 def validate(
     paths: Annotated[
-        list[Path] | None, typer.Argument(metavar="[PATH]...", help="Fact files to check.")
+        list[Path] | None,
+        typer.Argument(metavar="[PATH]...", readable=False, help="Fact files to check."),
     ] = None,
 ) -> None:
     """Check fact files (the bundled one when none is given); exit 3 if any problem."""
@@ -675,11 +695,16 @@ def _lean(argv: list[str]) -> typer.Typer:
     return lean
 
 
-def run(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code."""
+def run(argv: list[str] | None = None, env: Environment | None = None) -> int:
+    """Run the CLI and return its exit code; ``env`` is where the output goes (this process's streams)."""
+    global _ENV
     args = list(sys.argv[1:] if argv is None else argv)
-    command = typer.main.get_command(_lean(args))
-    code: int = command.main(args, prog_name="minusma", standalone_mode=False)
+    _ENV = env
+    try:
+        command = typer.main.get_command(_lean(args))
+        code: int = command.main(args, prog_name="minusma", standalone_mode=False)
+    finally:
+        _ENV = None
     return code
 
 

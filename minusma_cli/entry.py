@@ -13,6 +13,9 @@ def main() -> None:
     # the cycle collector would only rescan them again and again (about a third of
     # the time of a large file). Reference counting still frees everything else.
     gc.disable()
+    from minusma_cli.env import Environment, close_gaps
+
+    close_gaps()
     for stream in (sys.stdout, sys.stderr):
         # a terminal or pipe that cannot show a character gets an escape, not a crash
         with contextlib.suppress(AttributeError, ValueError):
@@ -23,12 +26,12 @@ def main() -> None:
         cli.KEEP_UNTIL_EXIT = True
         code = cli.run()
     except KeyboardInterrupt:
-        sys.stderr.write("\n")
+        Environment.from_process().say("")
         code = 130
     # Leave without tearing down: freeing a large fact base object by object costs
     # more than everything else a warm run does after the output is written.
     for stream in (sys.stdout, sys.stderr):
         # a closed pipe or full disk was already reported; nothing more can be said
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()
     os._exit(code)

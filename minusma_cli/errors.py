@@ -32,8 +32,12 @@ class Problem(NamedTuple):
     what: str
 
     def __str__(self) -> str:
+        """One line, whatever the file name or the data holds: controls shown as escapes (``\\n``)."""
+        from minusma_cli.env import escape  # env needs this module first
+
         place = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{place}: {self.where}: {self.what}" if self.where else f"{place}: {self.what}"
+        text = f"{place}: {self.where}: {self.what}" if self.where else f"{place}: {self.what}"
+        return escape(text)
 
 
 class MinusmaError(Exception):

@@ -9,12 +9,14 @@ data is never interpreted.
 
 from __future__ import annotations
 
+import io
 import json
-import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
+from minusma_cli.env import Environment
+from minusma_cli.env import sanitize as sanitize  # the one escape, shown to render's users
 from minusma_cli.errors import OutputError, UsageError
 from minusma_cli.query import Result, Row
 
@@ -23,31 +25,8 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "json", "ndjson", "csv", "markdown")
 
-# C0 and C1 controls, DEL, and the Unicode bidi controls that can reorder a line.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # In JSON the C0 controls are already escaped by the encoder; escape the rest too.
 _UNSAFE_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_SPACES = {"\t": " ", "\n": " ", "\r": " "}
-
-
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def sanitize(text: str, *, keep_newlines: bool = False) -> str:
-    """Make untrusted text safe to print: visible escapes instead of control characters."""
-    if not _UNSAFE.search(text):
-        return text
-
-    def replace(match: re.Match[str]) -> str:
-        char = match.group()
-        if keep_newlines and char in "\n\t":
-            return char
-        return _SPACES.get(char) or _escape(match)
-
-    return _UNSAFE.sub(replace, text)
 
 
 def _json_safe(text: str) -> str:
@@ -60,15 +39,19 @@ def _json_safe(text: str) -> str:
 
 
 def select_fields(result: Result, fields: str | None) -> list[str] | None:
-    """Parse ``--fields a,b,c`` against the keys the command offers."""
+    """Parse ``--fields a,b,c`` against the keys the command offers (linear in its length)."""
     if fields is None:
         return None
     wanted = [f.strip() for f in fields.split(",") if f.strip()]
-    twice = sorted({f for f in wanted if wanted.count(f) > 1})
-    if twice:
+    once = dict.fromkeys(wanted)  # the names in order, each once
+    if len(once) < len(wanted):
+        from collections import Counter
+
+        twice = sorted(name for name, n in Counter(wanted).items() if n > 1)
         raise UsageError(f"--fields: {', '.join(map(repr, twice))} given twice")
     valid = available_keys(result)
-    unknown = [f for f in wanted if f not in valid]
+    offered = set(valid)
+    unknown = [name for name in once if name not in offered]
     if unknown or not wanted:
         what = f"unknown field {', '.join(map(repr, unknown))}" if unknown else "no field given"
         raise UsageError(f"--fields: {what}; valid fields: {', '.join(valid)}")
@@ -123,41 +106,39 @@ def _encoded(rows: Iterable[Row]) -> Iterator[str]:
 _BATCH = 2048
 
 
-def _write_lines(parts: list[str], out: IO[str], *, head: str, sep: str, tail: str) -> None:
-    """Write encoded rows; as UTF-8 bytes straight to the binary layer when there is one.
+def _joined(parts: Iterable[str], *, head: str, sep: str, tail: str) -> Iterator[bytes]:
+    """Encoded rows as UTF-8 chunks of ``_BATCH`` rows: never the whole output held twice.
 
     Joining a few non-ASCII rows into one large str makes the whole of it two
-    bytes a character; joining bytes keeps it one, and skips a re-encoding.
+    bytes a character; joining bytes keeps it one.
     """
-    binary = getattr(out, "buffer", None)
-    if binary is None:
-        out.write(head + sep.join(parts) + tail)
-        return
-    out.flush()
-    # in batches: one join of a large output would hold it twice more (encoded, joined)
     between = sep.encode()
-    binary.write(head.encode())
-    for start in range(0, len(parts), _BATCH):
-        if start:
-            binary.write(between)
-        binary.write(between.join([p.encode() for p in parts[start : start + _BATCH]]))
-    binary.write(tail.encode())
-    binary.flush()
+    batch: list[bytes] = []
+    first = True
+    yield head.encode()
+    for part in parts:
+        batch.append(part.encode())
+        if len(batch) >= _BATCH:
+            yield (b"" if first else between) + between.join(batch)
+            batch, first = [], False
+    if batch:
+        yield (b"" if first else between) + between.join(batch)
+    yield tail.encode()
 
 
-def write_json(rows: Iterable[Row], out: IO[str]) -> None:
+def json_chunks(rows: Iterable[Row]) -> Iterator[bytes]:
     """One array, one object per line: valid JSON that still reads well line by line."""
     parts = list(_encoded(rows))
-    if parts:
-        _write_lines(parts, out, head="[\n", sep=",\n", tail="\n]\n")
-    else:
-        out.write("[]\n")
+    if not parts:
+        return iter((b"[]\n",))
+    return _joined(parts, head="[\n", sep=",\n", tail="\n]\n")
 
 
-def write_ndjson(rows: Iterable[Row], out: IO[str]) -> None:
+def ndjson_chunks(rows: Iterable[Row]) -> Iterator[bytes]:
     parts = list(_encoded(rows))
-    if parts:
-        _write_lines(parts, out, head="", sep="\n", tail="\n")
+    if not parts:
+        return iter(())
+    return _joined(parts, head="", sep="\n", tail="\n")
 
 
 def _flat(value: Any) -> str:
@@ -180,26 +161,40 @@ NESTED = {
 }
 
 
+#: what a spreadsheet reads as the start of a formula (OWASP, CSV injection)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell: a number stays a number; text a spreadsheet would run gets a leading ``'``."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    text = _flat(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def flatten(row: Row, keys: Sequence[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key in keys:
         value = row.get(key)
         sub = NESTED.get(key)
         if sub is None:
-            out[key] = _flat(value)
+            out[key] = csv_cell(value)
             continue
         for name in sub:
-            out[f"{key}.{name}"] = _flat(value.get(name)) if isinstance(value, dict) else ""
+            out[f"{key}.{name}"] = csv_cell(value.get(name)) if isinstance(value, dict) else ""
         if isinstance(value, dict):
             for name, inner in value.items():
                 if name not in sub:
-                    out[f"{key}.{name}"] = _flat(inner)
+                    out[f"{key}.{name}"] = csv_cell(inner)
     return out
 
 
-def write_csv(rows: Sequence[Row], keys: Sequence[str], out: IO[str]) -> None:
+def csv_text(rows: Sequence[Row], keys: Sequence[str]) -> str:
     import csv
+    import io
 
+    out = io.StringIO()
     header = flatten({}, keys)
     for row in rows[:1]:  # nested keys beyond the known ones (summary's ceiling.resolution)
         header.update((k, "") for k in flatten(row, keys) if k not in header)
@@ -207,6 +202,7 @@ def write_csv(rows: Sequence[Row], keys: Sequence[str], out: IO[str]) -> None:
     writer.writeheader()
     for row in rows:
         writer.writerow(flatten(row, keys))
+    return out.getvalue()
 
 
 # --- human views: columns, cells and source notes -----------------------------------
@@ -441,6 +437,8 @@ def _write_notes(g: Grid, out: IO[str]) -> None:
 
 def write_markdown(g: Grid, out: IO[str]) -> None:
     def esc(text: str) -> str:
+        # HTML first, so that a cell never becomes a tag in a Markdown viewer
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         return text.replace("\\", "\\\\").replace("|", "\\|")
 
     out.write(f"**{esc(g.title)}**\n\n")
@@ -482,31 +480,22 @@ def rich_table(g: Grid) -> Any:
     return Group(*parts)
 
 
-def use_rich(out: IO[str]) -> bool:
-    """Draw with Rich on a terminal, or where FORCE_COLOR asks for it."""
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    isatty: Callable[[], bool] | None = getattr(out, "isatty", None)
-    return bool(isatty and isatty())
-
-
 def make_console(
     out: IO[str],
     *,
-    no_color: bool = False,
-    width: int | None = None,
+    width: int,
+    colour: bool,
+    terminal: bool = True,
     record: bool = False,
-    colour: bool = False,
 ) -> Any:
-    """A Rich console on ``out``; ``colour`` forces truecolour (for SVG), ``no_color`` none at all."""
+    """A Rich console on ``out``, ``width`` columns wide; colour as the terminal has it, or none."""
     from rich.console import Console
 
-    plain = no_color or bool(os.environ.get("NO_COLOR"))
     return Console(
         file=out,
         record=record,
-        force_terminal=True if colour else None,
-        color_system="truecolor" if colour else None if plain else "auto",
+        force_terminal=terminal,
+        color_system=("truecolor" if record else "auto") if colour else None,
         highlight=False,
         markup=False,
         emoji=False,
@@ -517,7 +506,7 @@ def make_console(
 
 def write(
     result: Result,
-    out: IO[str],
+    env: Environment,
     *,
     fmt: str = "table",
     fields: str | None = None,
@@ -526,62 +515,92 @@ def write(
     svg: str | None = None,
     facts: FactBase | None = None,
 ) -> None:
-    """Write a result in one format; the only place that knows the formats."""
+    """Write a result in one format; the only place that knows the formats.
+
+    JSON, NDJSON, CSV and Markdown are UTF-8 whatever the locale; only the table
+    follows the terminal's encoding.  ``--svg`` saves a picture beside the
+    output and never changes what stdout gets.
+    """
     selected = select_fields(result, fields)
     if (chart or svg) and fmt != "table":
         raise UsageError("--chart and --svg draw pictures: use them without --json or --format")
     if fmt == "json":
-        write_json(project(result.rows, selected), out)
+        env.write_all(json_chunks(project(result.rows, selected)))
     elif fmt == "ndjson":
-        write_ndjson(project(result.rows, selected), out)
+        env.write_all(ndjson_chunks(project(result.rows, selected)))
     elif fmt == "csv":
-        write_csv(result.rows, selected or available_keys(result), out)
+        env.write(csv_text(result.rows, selected or available_keys(result)).encode())
     elif fmt == "markdown":
-        write_markdown(grid(result, selected), out)
-    elif chart or svg:
-        _picture(result, selected, out, chart=chart, svg=svg, no_color=no_color, facts=facts)
+        text = io.StringIO()
+        write_markdown(grid(result, selected), text)
+        env.write(text.getvalue().encode())
     elif fmt == "table":
-        g = grid(result, selected)
-        if use_rich(out):
-            make_console(out, no_color=no_color).print(rich_table(g))
-        else:
-            write_plain(g, out)
+        if svg is not None:
+            save_svg(result, selected, svg, env=env, chart=chart, no_color=no_color, facts=facts)
+        env.write_text(_human(result, selected, env, chart=chart, no_color=no_color, facts=facts))
     else:
         raise UsageError(f"--format: unknown format {fmt!r}; valid formats: {', '.join(FORMATS)}")
-    out.flush()
+
+
+class _Capture(io.StringIO):
+    """Text kept for the writer; tells Rich the terminal's encoding, so it draws what can be shown."""
+
+    def __init__(self, encoding: str) -> None:
+        super().__init__()
+        self._encoding = encoding
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._encoding
 
 
 def _picture(
+    result: Result, selected: Sequence[str] | None, console: Any, *, chart: bool, facts: FactBase | None
+) -> Any:
+    """The chart, or the table, as Rich renderables drawn for ``console``."""
+    if not chart:
+        return rich_table(grid(result, selected))
+    from minusma_cli.charts import chart as draw
+
+    if facts is None:  # pragma: no cover - the CLI always passes the facts
+        raise UsageError("--chart needs the fact base")
+    return draw(result, facts, width=console.width, color=console.color_system is not None)
+
+
+def _human(
     result: Result,
     selected: Sequence[str] | None,
-    out: IO[str],
+    env: Environment,
     *,
     chart: bool,
-    svg: str | None,
+    no_color: bool,
+    facts: FactBase | None,
+) -> str:
+    """The table or chart as text for stdout: Rich on a terminal, plain text in a pipe."""
+    text = _Capture(env.encoding)
+    if chart or env.fancy():
+        fancy = env.fancy()
+        console = make_console(text, width=env.width, colour=fancy and env.colour(no_color), terminal=fancy)
+        console.print(_picture(result, selected, console, chart=chart, facts=facts))
+    else:
+        write_plain(grid(result, selected), text)
+    return text.getvalue()
+
+
+def save_svg(
+    result: Result,
+    selected: Sequence[str] | None,
+    path: str,
+    *,
+    env: Environment,
+    chart: bool,
     no_color: bool,
     facts: FactBase | None,
 ) -> None:
-    """A chart, or a Rich table for --svg: drawn to the terminal width and, if asked, saved as SVG."""
-
-    def picture(console: Any) -> Any:
-        if not chart:
-            return rich_table(grid(result, selected))
-        from minusma_cli.charts import chart as draw
-
-        if facts is None:  # pragma: no cover - the CLI always passes the facts
-            raise UsageError("--chart needs the fact base")
-        return draw(result, facts, width=console.width, color=console.color_system is not None)
-
-    console = make_console(out, no_color=no_color or not use_rich(out))
-    console.print(picture(console))
-    if svg is not None:
-        # the picture for a report keeps its colours even when stdout is a pipe
-        import io
-
-        plain = no_color or bool(os.environ.get("NO_COLOR"))
-        recorder = make_console(io.StringIO(), width=console.width, record=True, colour=not plain)
-        recorder.print(picture(recorder))
-        try:
-            recorder.save_svg(svg, title=f"minusma {result.command}")
-        except OSError as exc:
-            raise OutputError(f"--svg: cannot write {svg!r} ({exc.strerror or exc})") from None
+    """The table (or chart) as an SVG picture; it keeps its colours even when stdout is a pipe."""
+    recorder = make_console(io.StringIO(), width=env.width, record=True, colour=env.colour(no_color))
+    recorder.print(_picture(result, selected, recorder, chart=chart, facts=facts))
+    try:
+        recorder.save_svg(path, title=f"minusma {result.command}")
+    except OSError as exc:
+        raise OutputError(f"--svg: cannot write {path!r} ({exc.strerror or exc})") from None

@@ -95,3 +95,111 @@ def test_disagreement_is_kept(facts: FactBase) -> None:
 def test_show_spells_out_sources(facts: FactBase) -> None:
     row = show(facts, "el-ghassim-wane").rows[0]
     assert all(s["url"].startswith("http") for s in row["sources"])
+
+
+# ---- internal consistency and citation quality (issue 14) -------------------------------
+
+
+def _span(value: str) -> tuple[str, str]:
+    """First and last day covered by a full or partial ISO date (month ends padded to 31)."""
+    if len(value) == 4:
+        return f"{value}-01-01", f"{value}-12-31"
+    if len(value) == 7:
+        return f"{value}-01", f"{value}-31"
+    return value, value
+
+
+def _same_day_or_within(a: str, b: str) -> bool:
+    """True when the two dates are the same day, or one is partial and contains the other."""
+    (a0, a1), (b0, b1) = _span(a), _span(b)
+    return (a0 <= b0 and b1 <= a1) or (b0 <= a0 and a1 <= b1)
+
+
+def test_base_closing_dates_agree_with_the_timeline(facts: FactBase) -> None:
+    # a base's closing event is the withdrawal event named closure-<place>
+    events = {e["id"]: e for e in facts.events if e["category"] == "withdrawal"}
+    checked = 0
+    for base in facts.bases:
+        event = events.get(f"closure-{base['place']}")
+        if not base.get("closed") or event is None:
+            continue
+        checked += 1
+        assert _same_day_or_within(base["closed"], event["date"]), (
+            f"base {base['id']} closed {base['closed']} but {event['id']} is dated {event['date']}"
+        )
+    assert checked >= 10  # the convention links most bases to their closing event
+
+
+_UN_HOSTS = re.compile(
+    r"^https?://([a-z0-9-]+\.)*(un\.org|unmissions\.org|undocs\.org|ohchr\.org|unmultimedia\.org|unicnetwork\.org)(/|$)"
+)
+_UN_PUBLISHERS = re.compile(r"\b(UN|United Nations|MINUSMA|Secretary-General|Security Council|OCHA)\b")
+
+
+def _un_hosted(src: dict[str, Any]) -> bool:
+    if _UN_HOSTS.match(src["url"]):
+        return True
+    # ReliefWeb reposts: only when the publisher is a UN body
+    return "//reliefweb.int/" in src["url"] and bool(_UN_PUBLISHERS.search(src["publisher"]))
+
+
+def test_resolutions_and_mission_leaders_cite_a_un_page(facts: FactBase) -> None:
+    records = [(f"resolution {r['number']}", r) for r in facts.resolutions]
+    leaders = [p for p in facts.people if p["role"] in ("head-of-mission", "force-commander")]
+    records += [(f"{p['role']} {p['id']}", p) for p in leaders]
+    for label, record in records:
+        assert any(_un_hosted(facts.sources[s]) for s in record["sources"]), f"{label} cites no UN page"
+    for r in facts.resolutions:
+        first = facts.sources[r["sources"][0]]
+        assert first["url"].startswith("https://undocs.org/S/RES/"), (
+            f"resolution {r['number']}: text not first"
+        )
+
+
+_DENIED_HOSTS = re.compile(
+    r"""^https?://(
+        [a-z0-9.-]*staging[a-z0-9.-]*            # staging hosts
+      | ([a-z0-9-]+\.)*wiki\.x\.io | wikimili\.com | wikisum\.wiki | ([a-z0-9-]+\.)*kiddle\.co
+      | iiab\.me | goodnames\.eth\.limo           # Wikipedia mirrors
+      | [a-z0-9.-]+\.arc-cdn\.net                 # CDN copies
+      | yhoo\.it | bit\.ly | t\.co | ow\.ly       # shorteners
+      | \d{1,3}(\.\d{1,3}){3}                     # bare IP addresses
+      | ([a-z0-9-]+\.)*(vdocument\.in|vdocuments\.(net|site|mx)|fdocuments\.(us|in|net))   # document dumps
+      | ([a-z0-9-]+\.)*(docslib\.org|rssing\.com)
+      | httpsahel-elite\.com | unscr\.com | lawglobalhub\.com | nwe-halabja\.org | girlsrightsplatform\.org
+      | (www\.)?(urdupoint\.com|breakinglatest\.news|newsflash\.city|digestz\.com) | m\.smi24\.net
+      | embed\.gettyimages\.com | ([a-z0-9-]+\.)*news-pravda\.com | afrique\.at
+    )(:\d+)?(/|$)""",
+    re.VERBOSE,
+)
+
+
+def test_no_source_is_a_mirror_copy_or_shortener(facts: FactBase) -> None:
+    bad = sorted(sid for sid, src in facts.sources.items() if _DENIED_HOSTS.match(src["url"]))
+    assert bad == []
+
+
+def test_running_totals_never_fall_without_a_note(facts: FactBase) -> None:
+    mission = facts.mission
+    assert mission is not None
+    starts = {mission["established"][:7], mission["deployed"][:7], "2013"}
+    series: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for c in facts.casualties:
+        period = c.get("period")
+        cumulative = period is None or ("/" in period and period.split("/")[0] in starts)
+        if c.get("nationality") or not cumulative:
+            continue
+        series.setdefault((c["reported_by"], c["cause"]), []).append(c)
+    for (reporter, cause), figures in series.items():
+        for field in ("killed", "injured"):
+            for earlier in figures:
+                for later in figures:
+                    if earlier.get(field) is None or later.get(field) is None:
+                        continue
+                    if not _span(earlier["as_of"])[1] < _span(later["as_of"])[0]:
+                        continue  # not strictly later
+                    if later[field] < earlier[field]:
+                        assert earlier["id"] in later.get("note", ""), (
+                            f"{reporter} ({cause}): {field} falls from {earlier[field]} ({earlier['id']}) "
+                            f"to {later[field]} ({later['id']}) and {later['id']}'s note does not explain it"
+                        )
