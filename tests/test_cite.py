@@ -501,3 +501,16 @@ def test_several_ids_as_text_are_blocks_apart(mini: Invoke) -> None:
     first, second = out.split("\n\n")
     assert first.splitlines()[0].endswith("[minusma: sg-311]")
     assert second.splitlines()[0].endswith("[minusma: kidal-camp]")
+
+
+def test_entries_are_utf8_whatever_the_terminal_encoding(tmp_path: Path) -> None:
+    """BibTeX, RIS and CSL-JSON are data (UTF-8, like JSON); only the text to paste follows the terminal."""
+    env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "cache"), "PYTHONIOENCODING": "ascii"}
+    for fmt in ("bibtex", "ris", "csl-json"):
+        done = subprocess.run(
+            [installed_minusma(), "cite", "resolution-2640", "--format", fmt], capture_output=True, env=env
+        )
+        assert done.returncode == 0
+        assert "sécurité".encode() in done.stdout, fmt
+    text = subprocess.run([installed_minusma(), "cite", "resolution-2640"], capture_output=True, env=env)
+    assert b"s\\xe9curit\\xe9" in text.stdout
