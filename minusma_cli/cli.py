@@ -225,7 +225,7 @@ COMMON: dict[str, tuple[Any, Any]] = {
                 # the loader reports an unreadable file as a bad fact file (exit 3), not Click (exit 2)
                 readable=False,
                 help="A fact file to layer over the bundled one "
-                "(repeatable; also MINUSMA_FACTS, a path list).",
+                "(repeatable; - reads standard input; also MINUSMA_FACTS, a path list).",
             ),
         ],
         None,
@@ -278,7 +278,7 @@ class Output:
         self.no_cache: bool = options["no_cache"] or bool(os.environ.get("MINUSMA_NO_CACHE"))
 
     def load(self) -> "FactBase":
-        from minusma_cli.factbase import load_factbase
+        from minusma_cli.store import load_factbase
 
         self.facts = load_factbase(self.facts_paths, use_cache=not self.no_cache, bundled=self.bundled)
         if KEEP_UNTIL_EXIT:
@@ -668,7 +668,7 @@ def validate(
     ] = None,
 ) -> None:
     """Check fact files (the bundled one when none is given); exit 3 if any problem."""
-    from minusma_cli.factbase import fact_paths, load_files
+    from minusma_cli.store import fact_paths, load_files
 
     base, problems = load_files(fact_paths(paths or ()), use_cache=False)
     if problems:

@@ -78,12 +78,6 @@ class FactsError(MinusmaError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-class CacheError(MinusmaError):
-    """A cache entry that passed its checks but could not be read after all (it is removed)."""
-
-    exit_code = ExitCode.INTERNAL
-
-
 class PipeClosed(MinusmaError):
     """The reader of stdout went away (``| head``): not a failure, so stop quietly with 0."""
 

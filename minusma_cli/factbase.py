@@ -6,24 +6,14 @@ first, then the user's); an id defined twice is an error, never an override.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from minusma_cli.errors import FactsError, Problem
-from minusma_cli.load import (
-    CachedEvents,
-    FactFile,
-    bundled_path,
-    cache_key,
-    cache_read,
-    cache_write,
-    parse_file,
-    prechecked,
-    read_file,
-)
+from minusma_cli.errors import Problem
 from minusma_cli.schema import LISTS
+
+ProblemPath = tuple[str | int, ...]
 
 #: the record kind (``type`` in search output) of each list section
 KIND_OF = {
@@ -36,6 +26,45 @@ KIND_OF = {
     "contributors": "contributor",
     "budgets": "budget",
 }
+
+
+class FactFile:
+    """One fact file as read: its checked document, its problems, and where things stand in it.
+
+    ``lines`` finds the line of a problem path in the file's text (None once the
+    text is let go, or when the file never parsed).
+    """
+
+    def __init__(self, path: Path, display: str) -> None:
+        self.path = path
+        self.display = display
+        self.doc: dict[str, Any] = {}
+        self.problems: list[Problem] = []
+        self.lines: Callable[[ProblemPath], int | None] | None = None
+
+    def line_of(self, path: ProblemPath) -> int | None:
+        return None if self.lines is None else self.lines(path)
+
+    def problem(self, path: ProblemPath, what: str) -> Problem:
+        return Problem(self.display, self.line_of(path), describe(path, self.doc), what)
+
+
+def describe(path: ProblemPath, doc: dict[str, Any]) -> str:
+    """``events.attack-kidal.killed`` or ``events[4].date`` for a problem path."""
+    if not path:
+        return ""
+    parts = [str(path[0])]
+    rest = list(path[1:])
+    index = rest[0] if rest else None
+    if isinstance(index, int):
+        rest.pop(0)
+        records = doc.get(str(path[0]))
+        rid = None
+        if isinstance(records, list) and index < len(records) and isinstance(records[index], dict):
+            rid = records[index].get("id")
+        parts[0] += f"[{index + 1}]" if not isinstance(rid, str) else f".{rid}"
+    parts.extend(str(p) for p in rest)
+    return ".".join(parts)
 
 
 class FactBase:
@@ -56,14 +85,11 @@ class FactBase:
         strength: list[dict[str, Any]] | None = None,
         contributors: list[dict[str, Any]] | None = None,
         budgets: list[dict[str, Any]] | None = None,
-        cached_events: CachedEvents | None = None,
     ) -> None:
         self.mission = mission
         self.sources = sources if sources is not None else {}
         self.places = places if places is not None else {}
-        # from the cache, the events are decoded when (and as far as) they are needed
-        self._events = events if events is not None or cached_events is not None else []
-        self._cached_events = cached_events
+        self.events = events if events is not None else []
         self.resolutions = resolutions if resolutions is not None else []
         self.bases = bases if bases is not None else []
         self.casualties = casualties if casualties is not None else []
@@ -72,22 +98,6 @@ class FactBase:
         self.contributors = contributors if contributors is not None else []
         self.budgets = budgets if budgets is not None else []
         self.files = files if files is not None else []
-
-    @property
-    def events(self) -> list[dict[str, Any]]:
-        if self._events is None:
-            assert self._cached_events is not None
-            self._events = self._cached_events.all()
-        return self._events
-
-    def events_between(self, lo: str | None, hi: str | None) -> list[dict[str, Any]]:
-        """The events that may overlap the days lo..hi: all of them, or fewer when cached.
-
-        A superset, in no set order: the caller filters and sorts.
-        """
-        if self._events is None and self._cached_events is not None:
-            return self._cached_events.between(lo, hi)
-        return self.events
 
     def section(self, name: str) -> list[dict[str, Any]]:
         records: list[dict[str, Any]] = getattr(self, name)
@@ -100,28 +110,11 @@ class FactBase:
                 yield kind, record
 
 
-def fact_paths(extra: Iterable[Path] = (), *, bundled: bool = True) -> list[tuple[Path, str]]:
-    """The files to layer, in order: bundled, then ``MINUSMA_FACTS``, then ``extra``."""
-    paths: list[tuple[Path, str]] = []
-    if bundled:
-        paths.append((bundled_path(), "facts.toml (bundled)"))
-    env = os.environ.get("MINUSMA_FACTS", "")
-    paths.extend((Path(p), p) for p in env.split(os.pathsep) if p.strip())
-    paths.extend((p, str(p)) for p in extra)
-    seen: set[Path] = set()
-    unique = []
-    for path, display in paths:
-        try:
-            resolved = path.resolve()
-        except (OSError, RuntimeError):
-            resolved = path
-        if resolved not in seen:
-            seen.add(resolved)
-            unique.append((path, display))
-    return unique
+#: every section of a fact base, as stored in the cache
+SECTIONS = ("mission", "sources", "places", *LISTS)
 
 
-def _where(loaded: FactFile, path: tuple[str | int, ...]) -> str:
+def _where(loaded: FactFile, path: ProblemPath) -> str:
     line = loaded.line_of(path)
     return loaded.display if line is None else f"{loaded.display}:{line}"
 
@@ -131,20 +124,19 @@ def layer(files: list[FactFile]) -> tuple[FactBase, list[Problem]]:
     base = FactBase(files=files)
     problems: list[Problem] = [p for f in files for p in f.problems]
     # One namespace for every id (records, places and sources), so that `show ID`
-    # is never ambiguous. id -> (file, section) of its first definition; the line
-    # is looked up only when a duplicate needs reporting, which most runs never do.
-    first: dict[str, tuple[FactFile, str]] = {}
+    # is never ambiguous: id -> the file and path of its first definition.
+    first: dict[str, tuple[FactFile, ProblemPath]] = {}
     mission_file: FactFile | None = None
 
-    def claim(loaded: FactFile, path: tuple[str | int, ...], key: str, section: str) -> bool:
+    def claim(loaded: FactFile, path: ProblemPath, key: str) -> bool:
         if key == "mission":
             problems.append(loaded.problem(path, "the id 'mission' is reserved for the [mission] table"))
             return False
         seen = first.get(key)
         if seen is None:
-            first[key] = (loaded, section)
+            first[key] = (loaded, path)
             return True
-        where = _where(seen[0], _path_of(seen[0], seen[1], key))
+        where = _where(*seen)
         problems.append(loaded.problem(path, f"duplicate id {key!r} (first defined at {where})"))
         return False
 
@@ -160,20 +152,16 @@ def layer(files: list[FactFile]) -> tuple[FactBase, list[Problem]]:
         for name in ("sources", "places"):
             table = getattr(base, name)
             for key, entry in doc.get(name, {}).items():
-                if claim(loaded, (name, key), key, name):
+                if claim(loaded, (name, key), key):
                     table[key] = entry
         for name in LISTS:
             target = base.section(name)
-            owner = (loaded, name)
             for index, record in enumerate(doc.get(name, ())):
                 if not isinstance(record, dict):
                     continue
                 rid = record.get("id")
-                if isinstance(rid, str):
-                    if rid not in first and rid != "mission":  # the common case, inline
-                        first[rid] = owner
-                    elif not claim(loaded, (name, index, "id"), rid, name):
-                        continue
+                if isinstance(rid, str) and not claim(loaded, (name, index, "id"), rid):
+                    continue
                 target.append(record)
 
     for loaded in files:
@@ -183,22 +171,12 @@ def layer(files: list[FactFile]) -> tuple[FactBase, list[Problem]]:
     return base, problems
 
 
-def _path_of(loaded: FactFile, section: str, key: str) -> tuple[str | int, ...]:
-    """Where id ``key`` stands in a file's ``section``, as a problem path."""
-    if section in ("sources", "places"):
-        return (section, key)
-    for index, record in enumerate(loaded.doc.get(section, ())):
-        if isinstance(record, dict) and record.get("id") == key:
-            return (section, index, "id")
-    return (section,)
-
-
 def _dangling(loaded: FactFile, base: FactBase) -> list[Problem]:
     """References from this file to sources or places that no loaded file defines."""
     sources, places = base.sources, base.places
     doc = loaded.doc
     found: list[Problem] = []
-    owners: list[tuple[tuple[str | int, ...], dict[str, Any]]] = []
+    owners: list[tuple[ProblemPath, dict[str, Any]]] = []
     mission = doc.get("mission")
     if isinstance(mission, dict):
         owners.append((("mission",), mission))
@@ -221,45 +199,3 @@ def _dangling(loaded: FactFile, base: FactBase) -> list[Problem]:
             if isinstance(pid, str) and pid not in places:
                 found.append(loaded.problem((name, index, "place"), f"unknown place id {pid!r}"))
     return found
-
-
-SECTIONS = ("mission", "sources", "places", *LISTS)
-
-
-def load_files(paths: list[tuple[Path, str]], *, use_cache: bool = True) -> tuple[FactBase, list[Problem]]:
-    """Load and layer files, returning the problems instead of raising them.
-
-    The cache holds the layered and cross-checked result for these exact file
-    contents, so a warm run reads one JSON file and skips the TOML parser, the
-    schema checks and the checks across files.
-    """
-    read = [read_file(path, display) for path, display in paths]
-    files = [loaded for loaded, _ in read]
-    contents: list[bytes | None] = [data for _, data in read]
-    del read
-    key = ""
-    if use_cache and all(data is not None for data in contents):
-        key = cache_key([data for data in contents if data is not None])
-        cached = cache_read(key)
-        if cached is not None:
-            facts, events = cached
-            sections = {name: facts.get(name) for name in SECTIONS if name != "events"}
-            return FactBase(files, **sections, cached_events=events), []
-    for index, loaded in enumerate(files):
-        # each file's bytes are let go once it is parsed: a large one is as big again as its text
-        data, contents[index] = contents[index], None
-        if data is not None and not prechecked(loaded, data):
-            parse_file(loaded, data)
-        del data
-    base, problems = layer(files)
-    if key and not problems:
-        cache_write(key, {name: getattr(base, name) for name in SECTIONS})
-    return base, problems
-
-
-def load_factbase(extra: Iterable[Path] = (), *, use_cache: bool = True, bundled: bool = True) -> FactBase:
-    """The bundled base with the user's files layered over it; raises FactsError."""
-    base, problems = load_files(fact_paths(extra, bundled=bundled), use_cache=use_cache)
-    if problems:
-        raise FactsError(problems)
-    return base

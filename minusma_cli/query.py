@@ -296,15 +296,10 @@ def timeline(
     cats = set(categories)
     pids = None if place is None else match_places(facts, place)
     rows = Rows(facts)
-    # the bounds as days, once, rather than for each of (possibly) many events
-    lo = span(since)[0] if since else None
-    hi = span(until)[1] if until else None
-    # period_overlaps, inlined: this loop may run over hundreds of thousands of events
     selected = [
         e
-        for e in facts.events_between(lo, hi)
-        if (lo is None or (e.get("end") or e["date"]) + "~" >= lo)
-        and (hi is None or e["date"] <= hi)
+        for e in facts.events
+        if period_overlaps(e["date"], e.get("end") or e["date"], since, until)
         and (not cats or e["category"] in cats)
         and (pids is None or not pids.isdisjoint(e.get("places") or ()))
     ]

@@ -2,8 +2,8 @@
 
 Plain module: no Typer, no Rich. :func:`check_document` takes what the TOML
 parser returned, converts dates to ISO strings in place and returns every
-problem found, each with a path (section, record, field) that ``load`` turns
-into a line number. Checks that need every loaded file at once (references,
+problem found, each with a path (section, record, field) that the store turns
+into a line number (see ``store``). Checks that need every loaded file at once (references,
 duplicates across files) live in ``factbase``.
 """
 
@@ -63,10 +63,6 @@ class Invalid(Exception):
 
 
 Check = Callable[[Any], Any]
-
-#: what the quick check (see _quick) needs to know of the rules made by one_of and list_of
-_CHOICES: dict[Check, frozenset[str]] = {}
-_ID_LISTS: dict[Check, bool] = {}
 
 
 def _type_name(value: object) -> str:
@@ -193,14 +189,10 @@ def one_of(choices: tuple[str, ...]) -> Check:
             raise Invalid(f"{value!r} is not one of: {', '.join(choices)}")
         return str(value)
 
-    _CHOICES[check] = frozenset(choices)
     return check
 
 
 def list_of(item: Check, *, non_empty: bool = False) -> Check:
-    if item is slug:
-        return _id_list(non_empty=non_empty)
-
     def check(value: Any) -> list[Any]:
         if not isinstance(value, list):
             raise Invalid(f"expected a list, got {_type_name(value)}")
@@ -241,37 +233,6 @@ def names_table(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         raise Invalid(f"expected a table of language = name, got {_type_name(value)}")
     return {str(k): text(v) for k, v in value.items()}
-
-
-def _id_list(*, non_empty: bool) -> Check:
-    """A list of ids: the commonest check of a large file, so the clean case is one loop."""
-    match = ID_RE.fullmatch
-
-    def check(value: Any) -> list[Any]:
-        if type(value) is list and (value or not non_empty):
-            for element in value:
-                if type(element) is not str or len(element) > MAX_STRING or not match(element):
-                    break
-            else:
-                return value
-        return _slow_list(value, non_empty)
-
-    _ID_LISTS[check] = non_empty
-    return check
-
-
-def _slow_list(value: Any, non_empty: bool) -> list[Any]:
-    """The general list check, for the message when the quick one says no."""
-    if not isinstance(value, list):
-        raise Invalid(f"expected a list, got {_type_name(value)}")
-    if non_empty and not value:
-        raise Invalid("must not be empty")
-    for i, element in enumerate(value):
-        try:
-            slug(element)
-        except Invalid as exc:
-            raise Invalid(f"item {i + 1}: {exc}") from None
-    return value
 
 
 SOURCE_IDS = list_of(slug, non_empty=True)
@@ -447,96 +408,8 @@ ORDERED: dict[str, tuple[str, str]] = {
 }
 
 
-#: per spec, its checks and its required fields, worked out once
+#: per spec, its checks, its required fields and its field names, worked out once
 _COMPILED: dict[int, tuple[dict[str, Check], frozenset[str], str]] = {}
-
-# The quick check (see _quick): each field's rule as a code the loop can test
-# inline, since a function call per field is most of the cost of a large file.
-_TEXT, _SLUG, _IDS, _IDS_SOME, _DATE, _COUNT, _CHOICE, _OTHER = range(8)
-_QUICK: dict[int, dict[str, tuple[int, Any]]] = {}
-#: what a large file repeats, checked once: date strings (with their canonical
-#: form) and the ids in lists of references (sources, places)
-_SEEN_DATES: dict[str, str] = {}
-_SEEN_IDS: set[str] = set()
-
-
-def _quick_rules(spec: Spec) -> dict[str, tuple[int, Any]]:
-    found = _QUICK.get(id(spec))
-    if found is None:
-        found = {}
-        for key, (rule, _) in spec.items():
-            if rule is text:
-                found[key] = (_TEXT, None)
-            elif rule is slug:
-                found[key] = (_SLUG, None)
-            elif rule is partial_date:
-                found[key] = (_DATE, None)
-            elif rule is count:
-                found[key] = (_COUNT, None)
-            elif rule in _CHOICES:
-                found[key] = (_CHOICE, _CHOICES[rule])
-            elif rule in _ID_LISTS:
-                found[key] = (_IDS_SOME if _ID_LISTS[rule] else _IDS, None)
-            else:
-                found[key] = (_OTHER, rule)
-        _QUICK[id(spec)] = found
-    return found
-
-
-def _quick(record: dict[str, Any], rules: dict[str, tuple[int, Any]]) -> bool:
-    """Check a record that is most likely clean, converting dates in place.
-
-    True when every field passed; False as soon as anything looks off, and then
-    the caller runs the full check, which finds the same thing and says what it
-    is.  Every rule here accepts exactly what its full counterpart accepts.
-    """
-    match = ID_RE.fullmatch
-    for key, value in record.items():
-        rule = rules.get(key)
-        if rule is None:
-            return False
-        code = rule[0]
-        kind = type(value)
-        if code == _TEXT:
-            if kind is not str or not value or len(value) > MAX_STRING or value.isspace():
-                return False
-        elif code in (_IDS, _IDS_SOME):
-            if kind is not list or (code == _IDS_SOME and not value):
-                return False
-            for element in value:
-                if type(element) is str and element in _SEEN_IDS:
-                    continue
-                if type(element) is not str or len(element) > MAX_STRING or not match(element):
-                    return False
-                _SEEN_IDS.add(element)
-        elif code == _DATE:
-            if kind is _dt.date:
-                record[key] = value.isoformat()  # same key: allowed while iterating
-            elif kind is str:
-                iso = _SEEN_DATES.get(value)
-                if iso is None:
-                    iso = parse_iso(value)
-                    if iso is None:
-                        return False
-                    _SEEN_DATES[value] = iso
-                record[key] = iso
-            else:
-                return False
-        elif code == _SLUG:
-            if kind is not str or len(value) > MAX_STRING or not match(value):
-                return False
-        elif code == _CHOICE:
-            if kind is not str or value not in rule[1]:
-                return False
-        elif code == _COUNT:
-            if kind is not int or not 0 <= value <= MAX_COUNT:
-                return False
-        else:
-            try:
-                record[key] = rule[1](value)
-            except Invalid:
-                return False
-    return True
 
 
 def _compiled(spec: Spec) -> tuple[dict[str, Check], frozenset[str], str]:
@@ -548,18 +421,10 @@ def _compiled(spec: Spec) -> tuple[dict[str, Check], frozenset[str], str]:
     return found
 
 
-def _check_record(
+def check_record(
     record: dict[str, Any], spec: Spec, path: tuple[str | int, ...], problems: list[RawProblem]
 ) -> None:
-    """Check one record against its spec, converting values in place."""
-    if not (_quick(record, _quick_rules(spec)) and _compiled(spec)[1].issubset(record)):
-        _check_fully(record, spec, path, problems)
-
-
-def _check_fully(
-    record: dict[str, Any], spec: Spec, path: tuple[str | int, ...], problems: list[RawProblem]
-) -> None:
-    """The full check of one record, which says what is wrong with each field."""
+    """Check one record against its spec, converting values in place; every problem is collected."""
     checks, required, names = _compiled(spec)
     missing = required.difference(record)
     for key, value in list(record.items()):
@@ -598,7 +463,7 @@ def check_document(doc: dict[str, Any]) -> list[RawProblem]:
     mission = doc.get("mission")
     if mission is not None:
         if isinstance(mission, dict):
-            _check_record(mission, MISSION, ("mission",), problems)
+            check_record(mission, MISSION, ("mission",), problems)
         else:
             problems.append(RawProblem(("mission",), "expected a table [mission]"))
             del doc["mission"]
@@ -621,7 +486,7 @@ def check_document(doc: dict[str, Any]) -> list[RawProblem]:
                 problems.append(RawProblem((section, key), "expected a table"))
                 del entries[key]
                 continue
-            _check_record(entry, spec, (section, key), problems)
+            check_record(entry, spec, (section, key), problems)
 
     for section, spec in LISTS.items():
         records = doc.get(section)
@@ -631,16 +496,14 @@ def check_document(doc: dict[str, Any]) -> list[RawProblem]:
             problems.append(RawProblem((section,), f"expected [[{section}]] tables"))
             del doc[section]
             continue
-        rules, required = _quick_rules(spec), _compiled(spec)[1]
         order = ORDERED.get(section)
         later = order[1] if order else ""
         for index, record in enumerate(records):
             path: tuple[str | int, ...] = (section, index)
-            if type(record) is not dict or not (_quick(record, rules) and required.issubset(record)):
-                if not isinstance(record, dict):
-                    problems.append(RawProblem(path, "expected a table"))
-                    continue
-                _check_fully(record, spec, path, problems)
+            if not isinstance(record, dict):
+                problems.append(RawProblem(path, "expected a table"))
+                continue
+            check_record(record, spec, path, problems)
             if section == "resolutions" and isinstance(record.get("number"), int):
                 record["id"] = f"resolution-{record['number']}"
                 vote = record.get("vote")

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from minusma_cli.factbase import load_files
-from minusma_cli.load import MAX_BYTES, load_file
+from minusma_cli.store import load_files
+from minusma_cli.store.files import MAX_BYTES
+from minusma_cli.store.toml import LineIndex
 from tests.conftest import MINI, Invoke
 
 Write = Callable[..., Path]
@@ -198,10 +199,10 @@ def test_layering_adds_records_and_env_path_list(invoke: Invoke, write: Write) -
 def test_problem_lines_name_file_line_and_field() -> None:
     files, problems = load_files([(MINI, "mini.toml")], use_cache=False)
     assert problems == []
-    loaded = load_file(MINI)
-    assert loaded.line_of(("events", 2, "killed")) == 64
-    assert loaded.line_of(("sources", "src-b", "url")) == 24
-    assert loaded.line_of(("mission", "withdrawn")) == 10
+    lines = LineIndex(MINI.read_text(encoding="utf-8"))
+    assert lines.line_of(("events", 2, "killed")) == 64
+    assert lines.line_of(("sources", "src-b", "url")) == 24
+    assert lines.line_of(("mission", "withdrawn")) == 10
     assert files.events[2]["id"] == "attack-aguelhok-2019-01-20"
 
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from minusma_cli.factbase import FactBase, load_factbase
+from minusma_cli.factbase import FactBase
 from minusma_cli.query import citations, search, show, timeline
+from minusma_cli.store import load_factbase
 
 
 @pytest.fixture(scope="module")

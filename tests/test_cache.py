@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import subprocess
@@ -11,12 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
 
-from minusma_cli import load
-from minusma_cli.factbase import SECTIONS, load_files
-from minusma_cli.load import cache_dir
+from minusma_cli.factbase import SECTIONS
+from minusma_cli.store import cache, load_files, toml
+from minusma_cli.store.cache import cache_dir
 from tests.conftest import MINI, Invoke, installed_minusma
 
 Write = Callable[..., Path]
@@ -32,10 +29,10 @@ def test_clean_files_are_cached_and_served_from_the_cache(monkeypatch: pytest.Mo
     assert problems == []
     assert len(cache_files()) == 1
 
-    def no_parser(_text: str, _loaded: object) -> None:
+    def no_parser(_text: str) -> None:
         raise AssertionError("the TOML parser ran although the cache was warm")
 
-    monkeypatch.setattr(load, "_parse", no_parser)
+    monkeypatch.setattr(toml, "parse", no_parser)
     second, _ = load_files([(MINI, "mini.toml")])
     for name in SECTIONS:
         assert getattr(second, name) == getattr(first, name), name
@@ -74,17 +71,11 @@ def _with_header(path: Path, **changes: object) -> None:
     path.write_bytes(json.dumps({**json.loads(head), **changes}).encode() + b"\n" + body)
 
 
-def _another_date(path: Path) -> None:
-    """Valid JSON in every part, a valid header, but one fact changed: only the checksum tells."""
+def _another_fact(path: Path) -> None:
+    """Valid JSON, a valid header, but one fact changed: only the checksum tells."""
     head, _, body = path.read_bytes().partition(b"\n")
     assert b'"date":"2013' in body
     path.write_bytes(head + b"\n" + body.replace(b'"date":"2013', b'"date":"2014', 1))
-
-
-def _another_layout(path: Path) -> None:
-    """The parts' dates in the header changed, so a run would skip the wrong ones: the checksum tells."""
-    head = json.loads(path.read_bytes().partition(b"\n")[0])
-    _with_header(path, events=[[length, "0001", "9999~"] for length, _, _ in head["events"]])
 
 
 @pytest.mark.parametrize(
@@ -94,24 +85,24 @@ def _another_layout(path: Path) -> None:
         lambda p: p.write_bytes(b"\x00\xffgarbage"),
         lambda p: p.write_text("[]"),
         lambda p: _with_header(p, format=999),
-        lambda p: _with_header(p, tool="0.0.0"),
+        lambda p: _with_header(p, code="0" * 40),
+        lambda p: _with_header(p, files=[["/elsewhere.toml", "0" * 40]]),
         lambda p: _with_header(p, crc32=0),
-        lambda p: _with_header(p, base=1),
-        lambda p: _with_header(p, events=None),
-        _another_date,
-        _another_layout,
+        lambda p: _with_header(p, size=1),
+        lambda p: p.write_bytes(p.read_bytes() + b" "),
+        _another_fact,
     ],
     ids=[
         "truncated",
         "garbage",
         "not-an-object",
         "wrong-format",
-        "wrong-version",
+        "other-code",
+        "other-files",
         "wrong-crc",
-        "wrong-lengths",
-        "no-layout",
+        "wrong-size",
+        "longer-than-claimed",
         "altered-fact",
-        "altered-layout",
     ],
 )
 def test_a_spoiled_cache_is_ignored_and_rebuilt(mini: Invoke, spoil: Callable[[Path], None]) -> None:
@@ -121,7 +112,7 @@ def test_a_spoiled_cache_is_ignored_and_rebuilt(mini: Invoke, spoil: Callable[[P
     result = mini("timeline", "--json")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == expected
-    assert _header(entry)["format"] == load.CACHE_FORMAT
+    assert _header(entry)["format"] == cache.FORMAT
 
 
 def test_no_cache_writes_nothing(mini: Invoke) -> None:
@@ -154,7 +145,7 @@ def test_two_processes_filling_the_cache_at_once(tmp_path: Path) -> None:
     """Racing writers leave one whole cache file (written to a temporary name, then renamed)."""
     env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "race")}
     code = (
-        "from pathlib import Path; from minusma_cli.factbase import load_files; "
+        "from pathlib import Path; from minusma_cli.store import load_files; "
         f"load_files([(Path({str(MINI)!r}), 'mini')])"
     )
     for _ in range(3):
@@ -162,7 +153,7 @@ def test_two_processes_filling_the_cache_at_once(tmp_path: Path) -> None:
         assert [p.wait(timeout=60) for p in procs] == [0, 0, 0, 0]
     entries = list((tmp_path / "race").iterdir())
     assert len(entries) == 1
-    assert _header(entries[0])["format"] == load.CACHE_FORMAT
+    assert _header(entries[0])["format"] == cache.FORMAT
 
 
 def test_old_entries_are_pruned(write: Write) -> None:
@@ -172,28 +163,6 @@ def test_old_entries_are_pruned(write: Write) -> None:
     assert len(cache_files()) == 32
 
 
-def test_the_build_time_copy_of_the_bundled_facts(tmp_path: Path) -> None:
-    """The wheel ships the bundled facts checked at build time, tied to their bytes."""
-    from minusma_cli.load import PRECHECKED, FactFile, entry_bytes, parse_file, prechecked, source_digest
-
-    data = MINI.read_bytes()
-    source = tmp_path / "facts.toml"
-    source.write_bytes(data)
-    checked = FactFile(source, "facts.toml")
-    parse_file(checked, data)
-    (tmp_path / PRECHECKED).write_bytes(entry_bytes({"source": source_digest(data)}, checked.doc))
-
-    used = FactFile(source, "facts.toml")
-    assert prechecked(used, data, folder=tmp_path)
-    assert used.doc == checked.doc
-    # edited facts, or a copy that was tampered with, are parsed again
-    assert not prechecked(FactFile(source, "facts.toml"), data + b"\n# edit\n", folder=tmp_path)
-    (tmp_path / PRECHECKED).write_bytes((tmp_path / PRECHECKED).read_bytes().replace(b"Kidal", b"Kidel"))
-    assert not prechecked(FactFile(source, "facts.toml"), data, folder=tmp_path)
-    # only the file beside the copy qualifies
-    assert not prechecked(FactFile(MINI, "mini.toml"), data, folder=tmp_path)
-
-
 def test_the_installed_command_leaves_its_cache_entry_behind(tmp_path: Path) -> None:
     """A real run (which leaves with os._exit) has written its whole entry when it ends."""
     env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "cache")}
@@ -201,100 +170,19 @@ def test_the_installed_command_leaves_its_cache_entry_behind(tmp_path: Path) -> 
     first = subprocess.run(args, capture_output=True, env=env, timeout=60, check=True)
     entries = list((tmp_path / "cache").iterdir())
     assert [e.suffix for e in entries] == [".json"]
-    assert _header(entries[0])["format"] == load.CACHE_FORMAT
+    assert _header(entries[0])["format"] == cache.FORMAT
     second = subprocess.run(args, capture_output=True, env=env, timeout=60, check=True)
     assert second.stdout == first.stdout
     assert first.stderr == second.stderr == b""
 
 
-def _event(number: int, date: str, end: str | None) -> str:
-    end_line = f'end = "{end}"\n' if end else ""
-    return (
-        f'[[events]]\nid = "e{number}"\ndate = "{date}"\n{end_line}category = "attack"\n'
-        f'title = "Event {number}"\nsources = ["s"]\n\n'
-    )
-
-
-SOURCE = (
-    '[sources.s]\ntitle = "T"\npublisher = "P"\npublished = "n.d."\nurl = "https://e.org/"\nkind = "news"\n\n'
-)
-partial_dates = st.one_of(
-    st.integers(2010, 2016).map(str),
-    st.builds(lambda y, m: f"{y}-{m:02}", st.integers(2010, 2016), st.integers(1, 12)),
-    st.dates(dt.date(2010, 1, 1), dt.date(2016, 12, 31)).map(dt.date.isoformat),
-)
-
-
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    st.lists(st.tuples(partial_dates, st.one_of(st.none(), partial_dates)), min_size=1, max_size=30),
-    st.one_of(st.none(), partial_dates),
-    st.one_of(st.none(), partial_dates),
-)
-@example([("2015", None), ("2015-05", None)], "2015-06", None)  # a year outlasts its months
-@example([("2015-02-28", None)], None, "2015-02")  # on the last day asked for
-def test_the_cached_events_answer_as_the_file_does(
-    write: Write, events: list[tuple[str, str | None]], since: str | None, until: str | None
-) -> None:
-    """Decoding only some years of the cached events loses none of the events asked for."""
-    from minusma_cli.errors import UsageError
-    from minusma_cli.query import search, timeline
-
-    # an end before its date is a fact-file error, tested elsewhere: put each pair in order
-    pairs = [(d, e) if e is None or e >= d else (e, d) for d, e in events]
-    path = write(SOURCE + "".join(_event(i, d, e) for i, (d, e) in enumerate(pairs)), "years.toml")
-    for entry in cache_files():
-        entry.unlink()
-    fresh, problems = load_files([(path, "years.toml")], use_cache=False)
-    assert problems == []
-    load_files([(path, "years.toml")])  # fills the cache
-    cached, _ = load_files([(path, "years.toml")])
-    assert cached._cached_events is not None, "not served from the cache"
-    try:
-        want = timeline(fresh, since=since, until=until).rows
-    except UsageError:
-        return
-    assert timeline(cached, since=since, until=until).rows == want
-    assert search(cached, "Event").rows == search(fresh, "Event").rows  # file order, every event
-    assert cached.events == fresh.events
-
-
-def test_a_run_decodes_only_the_years_it_needs(write: Write) -> None:
-    years = range(2013, 2024)
-    path = write(SOURCE + "".join(_event(y, str(y), None) for y in years), "years.toml")
-    load_files([(path, "y")])
-    facts, _ = load_files([(path, "y")])
-    cached = facts._cached_events
-    assert cached is not None
-    assert [e["id"] for e in facts.events_between("2020-01-01", "2020-12-31")] == ["e2020"]
-    assert len(cached._decoded) == 1
-    facts.section("resolutions")
-    assert len(cached._decoded) == 1
-    assert [e["id"] for e in facts.events] == [f"e{y}" for y in years]
-    assert len(cached._decoded) == len(years)
-
-
-def test_a_forged_entry_is_removed_with_a_message(mini: Invoke) -> None:
-    """An entry whose checksum was made to match a broken part: exit 70, then a clean rebuild."""
-    import zlib
-
-    expected = mini("timeline", "--json").stdout
+def test_an_entry_made_for_other_files_is_not_used(write: Write) -> None:
+    """An entry put under the name of another set of files is a miss: its header names its own files."""
+    good = write(MINI.read_text(encoding="utf-8"), "good.toml")
+    bad = write(MINI.read_text(encoding="utf-8").replace('"attack"', '"war"'), "bad.toml")
+    assert load_files([(good, "good")])[1] == []
     [entry] = cache_files()
-    head, _, body = entry.read_bytes().partition(b"\n")
-    header = json.loads(head)
-    base = header["base"]
-    length = header["events"][0][0]
-    forged = b"[" + b" " * (length - 2) + b"]"  # valid JSON, the wrong shape
-    body = body[:base] + forged + body[base + length :]
-    layout = {"base": base, "events": header["events"], "count": header["count"]}
-    crc = zlib.crc32(body, zlib.crc32(json.dumps(layout, separators=(",", ":")).encode()))
-    entry.write_bytes(json.dumps({**header, "crc32": crc}).encode() + b"\n" + body)
-
-    result = mini("timeline", "--json")
-    assert result.exit_code == 70
-    assert "could not be read and was removed" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert not entry.exists()
-    again = mini("timeline", "--json")
-    assert again.exit_code == 0
-    assert again.stdout == expected
+    key, _ = cache.make_key([[str(bad.resolve()), cache.digest(bad.read_bytes())]])
+    entry.rename(entry.with_name(f"facts-{key}.json"))
+    _, problems = load_files([(bad, "bad")])
+    assert any("'war' is not one of" in p.what for p in problems)

@@ -16,7 +16,8 @@ from rich.text import Text
 from minusma_cli import query
 from minusma_cli.charts import chart
 from minusma_cli.errors import UsageError
-from minusma_cli.factbase import FactBase, load_files
+from minusma_cli.factbase import FactBase
+from minusma_cli.store import load_files
 
 FACTS = """\
 schema_version = 1

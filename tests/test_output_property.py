@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from minusma_cli import cli
 from minusma_cli.env import Environment
-from minusma_cli.factbase import fact_paths, load_files
 from minusma_cli.schema import CATEGORIES, OUTCOMES
+from minusma_cli.store import fact_paths, load_files
 
 FULL = Path("/dev/full")
 

@@ -62,10 +62,11 @@ def test_a_full_disk_is_a_message(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_exits_130_without_traceback(tmp_path: Path) -> None:
-    # The facts come through a named pipe that is never finished, so the run is
-    # certainly at work (waiting for the rest of its file) when Ctrl-C arrives,
-    # however fast the machine: opening the pipe to write waits for the tool to
-    # open it to read.
+    # The facts come through a named pipe, so the run is certainly at work (reading
+    # its file) when Ctrl-C arrives, however fast the machine: opening the pipe to
+    # write waits for the tool to open it to read. The pipe is closed right after
+    # Ctrl-C: a signal that lands between two reads is only acted on when the read
+    # in progress returns, and with the pipe held open that read would wait for ever.
     fifo = tmp_path / "facts.toml"
     os.mkfifo(fifo)
     env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "cache")}
@@ -80,7 +81,7 @@ def test_ctrl_c_exits_130_without_traceback(tmp_path: Path) -> None:
         writer.write(MINI.read_bytes()[:200])
         writer.flush()
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+    out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     assert out == ""
