@@ -564,13 +564,9 @@ def sources(
 
 
 def _load(paths: list[Path] | None, *, no_bundled: bool, no_cache: bool) -> "FactBase":
-    from minusma_cli.factbase import load_factbase
-
-    no_cache = no_cache or bool(os.environ.get("MINUSMA_NO_CACHE"))
-    base = load_factbase(paths or [], use_cache=not no_cache, bundled=not no_bundled)
-    if KEEP_UNTIL_EXIT:
-        _KEPT.append(base)
-    return base
+    """The fact base for a command that writes citations: loaded as every command loads it."""
+    options = {"format_": Format("table"), "json_": False, "fields": None, "no_color": True, "svg": None}
+    return Output({**options, "facts": paths, "no_bundled": no_bundled, "no_cache": no_cache}).load()
 
 
 class CiteStyle(enum.StrEnum):
