@@ -300,6 +300,18 @@ class Output:
         )
 
 
+def emit_text(text: str, *, machine: bool) -> None:
+    """Citations to stdout through the one writer that every command uses.
+
+    Entries for reference managers are data, always UTF-8 (as JSON is); text
+    to paste is for the terminal, in its encoding.
+    """
+    if machine:
+        _env().write(text.encode())
+    else:
+        _env().write_text(text)
+
+
 def data_command(name: str | None = None) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Register a command that takes ``out: Output`` plus the shared output options."""
 
@@ -460,11 +472,176 @@ def show(out: Output, record_id: Annotated[str, typer.Argument(metavar="ID", hel
     out.emit(query.show(facts, record_id))
 
 
-@data_command()
-def sources(out: Output) -> None:
-    """The bibliography, with how many records cite each source."""
-    facts = out.load()
-    out.emit(query.sources(facts))
+class SourcesFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+    ndjson = "ndjson"
+    csv = "csv"
+    markdown = "markdown"
+    bibtex = "bibtex"
+    ris = "ris"
+    csl_json = "csl-json"
+
+
+@app.command("sources")
+def sources(
+    cited_by: Annotated[
+        str | None,
+        typer.Option(
+            "--cited-by", metavar="ID", help="Only the sources this record cites (any ID show takes)."
+        ),
+    ] = None,
+    format_: Annotated[
+        SourcesFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format; bibtex, ris and csl-json are for reference managers.",
+            case_sensitive=False,
+        ),
+    ] = SourcesFormat.table,
+    json_: Annotated[bool, typer.Option("--json", help="Short for --format json.")] = False,
+    fields: Annotated[
+        str | None, typer.Option("--fields", metavar="A,B,C", help="Keep only these keys, in this order.")
+    ] = None,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colour in tables.")] = False,
+    facts: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--facts",
+            metavar="PATH",
+            help="A fact file to layer over the bundled one (repeatable; also MINUSMA_FACTS, a path list).",
+        ),
+    ] = None,
+    no_bundled: Annotated[
+        bool, typer.Option("--no-bundled", help="Use only the --facts files, not the bundled base.")
+    ] = False,
+    svg: Annotated[
+        str | None, typer.Option("--svg", metavar="FILE", help="Also save the table as an SVG picture.")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Parse the fact files again; write no cache.")
+    ] = False,
+) -> None:
+    """The bibliography, with how many records cite each source.
+
+    \b
+    Examples:
+      minusma sources --cited-by khare-2023-12-11
+      minusma sources --format bibtex > minusma.bib
+      minusma sources --format ris --cited-by resolution-2640 > 2640.ris
+      minusma sources --format csl-json > minusma.json
+    """
+    from minusma_cli import cite
+
+    if format_.value in cite.ENTRY_FORMATS:
+        if json_ or fields or svg:
+            raise UsageError(
+                f"--format {format_.value} writes whole entries: it takes no --json, --fields or --svg"
+            )
+        base = _load(facts, no_bundled=no_bundled, no_cache=no_cache)
+        emit_text(cite.bibliography(base, format_.value, cited_by=cited_by), machine=True)
+        return
+    out = Output(
+        {
+            "format_": Format(format_.value),
+            "json_": json_,
+            "fields": fields,
+            "no_color": no_color,
+            "facts": facts,
+            "no_bundled": no_bundled,
+            "svg": svg,
+            "no_cache": no_cache,
+        }
+    )
+    base = out.load()
+    result = query.sources(base)
+    if cited_by is not None:
+        wanted = [s["id"] for row in query.show(base, cited_by).rows for s in row["sources"]]
+        by_id = {row["id"]: row for row in result.rows}
+        result.rows = [by_id[sid] for sid in dict.fromkeys(wanted) if sid in by_id]
+    out.emit(result)
+
+
+def _load(paths: list[Path] | None, *, no_bundled: bool, no_cache: bool) -> "FactBase":
+    """The fact base for a command that writes citations: loaded as every command loads it."""
+    options = {"format_": Format("table"), "json_": False, "fields": None, "no_color": True, "svg": None}
+    return Output({**options, "facts": paths, "no_bundled": no_bundled, "no_cache": no_cache}).load()
+
+
+class CiteStyle(enum.StrEnum):
+    apa = "apa"
+    chicago = "chicago"
+
+
+class CiteFormat(enum.StrEnum):
+    text = "text"
+    bibtex = "bibtex"
+    ris = "ris"
+    csl_json = "csl-json"
+
+
+@app.command("cite")
+def cite_records(
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[ID]...", help="Records to cite: anything show accepts."),
+    ] = None,
+    style: Annotated[
+        CiteStyle,
+        typer.Option(
+            "--style", help="Style of --format text: apa (APA 7) or chicago (notes).", case_sensitive=False
+        ),
+    ] = CiteStyle.apa,
+    format_: Annotated[
+        CiteFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text to paste, or entries for reference managers (bibtex, ris, csl-json).",
+            case_sensitive=False,
+        ),
+    ] = CiteFormat.text,
+    self_: Annotated[
+        bool, typer.Option("--self", help="How to cite minusma itself (as CITATION.cff says).")
+    ] = False,
+    facts: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--facts",
+            metavar="PATH",
+            help="A fact file to layer over the bundled one (repeatable; also MINUSMA_FACTS, a path list).",
+        ),
+    ] = None,
+    no_bundled: Annotated[
+        bool, typer.Option("--no-bundled", help="Use only the --facts files, not the bundled base.")
+    ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Parse the fact files again; write no cache.")
+    ] = False,
+) -> None:
+    """Cite records: the fact in one line, then each of its sources as a reference.
+
+    \b
+    Examples, one per format:
+      minusma cite khare-2023-12-11                     APA 7 text to paste
+      minusma cite resolution-2640 --style chicago      Chicago notes
+      minusma cite khare-2023-12-11 --format bibtex     BibTeX (LaTeX, JabRef, Zotero)
+      minusma cite khare-2023-12-11 --format ris        RIS (EndNote, Zotero, Mendeley)
+      minusma cite khare-2023-12-11 --format csl-json   CSL-JSON (Pandoc, Zotero)
+      minusma cite --self --format bibtex               how to cite minusma itself
+    """
+    from minusma_cli import cite
+
+    if self_:
+        if ids:
+            raise UsageError("--self cites minusma itself: give it no ID")
+        emit_text(cite.self_citation(format_.value, style.value), machine=format_.value != "text")
+        return
+    if not ids:
+        raise UsageError("give at least one record ID to cite (or --self)")
+    base = _load(facts, no_bundled=no_bundled, no_cache=no_cache)
+    emit_text(cite.cite_ids(base, ids, fmt=format_.value, style=style.value), machine=format_.value != "text")
 
 
 @data_command()
