@@ -5,18 +5,16 @@ stderr and turned into one of the exit codes in :class:`ExitCode`.
 """
 
 import copy
-import enum
 import errno
-import functools
-import inspect
 import os
 import sys
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click import Context, Parameter
+from typer._types import TyperChoice
 from typer.core import TyperGroup
 
 from minusma_cli import __version__, query
@@ -154,7 +152,7 @@ app = typer.Typer(
     name="minusma",
     help="An offline, sourced fact reference for the UN mission in Mali (MINUSMA, 2013-2023).",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -170,7 +168,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
     # declared for --help only: MinusmaGroup.main takes --debug from anywhere on the line first
     debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
@@ -178,13 +177,29 @@ def root(
     """An offline, sourced fact reference for the UN mission in Mali (MINUSMA, 2013-2023).
 
     Every fact cites its sources. Data goes to stdout, messages to stderr.
+
+    \b
+    Start with:
+      minusma summary              the mission on one screen
+      minusma timeline --since 2023
+      minusma show Lollesgaard     one record in full, with its sources
+      minusma search force commander
     """
 
 
-# --- options shared by every data command -------------------------------------------
+# --- values a user types, checked with a suggestion ----------------------------------
 
 
-Format = enum.StrEnum("Format", {f: f for f in FORMATS})  # type: ignore[misc]
+class OneOf(TyperChoice[str]):
+    """A closed set of words, in any case; a typo is a usage error that names the nearest ones."""
+
+    def convert(self, value: Any, param: Parameter | None, ctx: Context | None) -> str:
+        for choice in self.choices:
+            if str(value).casefold() == choice.casefold():
+                return choice
+        hint = query.did_you_mean(str(value), self.choices)
+        message = f"{value!r} is not one of {', '.join(self.choices)}{hint}"
+        raise typer.BadParameter(message, ctx=ctx, param=param)
 
 
 def _date(value: str | None) -> str | None:
@@ -202,57 +217,115 @@ def _svg_path(value: str | None) -> str | None:
     return value
 
 
-COMMON: dict[str, tuple[Any, Any]] = {
-    "format_": (
-        Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)],
-        Format("table"),
+# --- shell completion: names from the fact base -------------------------------------
+
+
+def _facts_quietly() -> "FactBase | None":
+    """The fact base for completing a word; nothing at all if it cannot be loaded."""
+    from minusma_cli.store import load_factbase
+
+    try:
+        return load_factbase()
+    except MinusmaError:
+        return None
+
+
+def _starting(incomplete: str, words: list[str]) -> list[str]:
+    """The words that start with what was typed (case and accents ignored)."""
+    wanted = query.fold(incomplete)
+    return sorted({w for w in words if query.fold(w).startswith(wanted)})
+
+
+def complete_record(incomplete: str) -> list[str]:
+    facts = _facts_quietly()
+    if facts is None:
+        return []
+    words = [r["id"] for _, r in facts.records()] + [*facts.places, *facts.sources]
+    words += [str(r["number"]) for r in facts.resolutions]
+    return _starting(incomplete, words)
+
+
+def complete_place(incomplete: str) -> list[str]:
+    facts = _facts_quietly()
+    if facts is None:
+        return []
+    return _starting(incomplete, [n for pid in facts.places for n in query.place_names(facts, pid) if n])
+
+
+def complete_region(incomplete: str) -> list[str]:
+    facts = _facts_quietly()
+    if facts is None:
+        return []
+    return _starting(incomplete, [p["region"] for p in facts.places.values() if p.get("region")])
+
+
+def complete_number(incomplete: str) -> list[str]:
+    facts = _facts_quietly()
+    return [] if facts is None else _starting(incomplete, [str(r["number"]) for r in facts.resolutions])
+
+
+# --- the options every data command takes -------------------------------------------
+# Each command lists them openly; these aliases only keep their spelling in one place.
+
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        click_type=OneOf(FORMATS),
+        metavar="FORMAT",
+        help=f"Output format: {', '.join(FORMATS)}.",
+        show_default=True,
     ),
-    "json_": (Annotated[bool, typer.Option("--json", help="Short for --format json.")], False),
-    "fields": (
-        Annotated[
-            str | None,
-            typer.Option("--fields", metavar="A,B,C", help="Keep only these keys, in this order."),
-        ],
-        None,
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
+FieldsOpt = Annotated[
+    str | None, typer.Option("--fields", metavar="A,B,C", help="Keep only these keys, in this order.")
+]
+SourcesOpt = Annotated[
+    bool, typer.Option("--sources", help="On a terminal, list every source below the table too.")
+]
+NoPagerOpt = Annotated[
+    bool, typer.Option("--no-pager", help="Never page (MINUSMA_PAGER, PAGER, default 'less -FRX').")
+]
+NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour in tables.")]
+FactsOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--facts",
+        metavar="PATH",
+        # the loader reports an unreadable file as a bad fact file (exit 3), not Click (exit 2)
+        readable=False,
+        help="A fact file to layer over the bundled one "
+        "(repeatable; - reads standard input; also MINUSMA_FACTS, a path list).",
     ),
-    "no_color": (Annotated[bool, typer.Option("--no-color", help="No colour in tables.")], False),
-    "facts": (
-        Annotated[
-            list[Path] | None,
-            typer.Option(
-                "--facts",
-                metavar="PATH",
-                # the loader reports an unreadable file as a bad fact file (exit 3), not Click (exit 2)
-                readable=False,
-                help="A fact file to layer over the bundled one "
-                "(repeatable; - reads standard input; also MINUSMA_FACTS, a path list).",
-            ),
-        ],
-        None,
+]
+NoBundledOpt = Annotated[
+    bool, typer.Option("--no-bundled", help="Use only the --facts files, not the bundled base.")
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Parse the fact files again; write no cache.")]
+SvgOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--svg",
+        metavar="FILE",
+        callback=_svg_path,
+        help="Also save the table (or --chart) as an SVG picture.",
     ),
-    "no_bundled": (
-        Annotated[
-            bool, typer.Option("--no-bundled", help="Use only the --facts files, not the bundled base.")
-        ],
-        False,
+]
+Since = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        callback=_date,
+        metavar="DATE",
+        help="From this date on: a year, a month (2015-06) or a day.",
     ),
-    "svg": (
-        Annotated[
-            str | None,
-            typer.Option(
-                "--svg",
-                metavar="FILE",
-                callback=_svg_path,
-                help="Also save the table (or --chart) as an SVG picture.",
-            ),
-        ],
-        None,
-    ),
-    "no_cache": (
-        Annotated[bool, typer.Option("--no-cache", help="Parse the fact files again; write no cache.")],
-        False,
-    ),
-}
+]
+Until = Annotated[
+    str | None, typer.Option("--until", callback=_date, metavar="DATE", help="Up to this date, inclusive.")
+]
+Chart = Annotated[bool, typer.Option("--chart", help="Draw a chart instead of the table.")]
 
 
 #: set by the console-script entry point, which exits without tearing down: the
@@ -264,18 +337,32 @@ _KEPT: list[object] = []
 class Output:
     """The shared options of a data command, and what they do."""
 
-    def __init__(self, options: dict[str, Any]) -> None:
-        chosen = options["format_"].value
-        if options["json_"] and chosen not in ("table", "json"):
-            raise UsageError(f"--json and --format {chosen} ask for two formats: choose one")
-        self.format: str = "json" if options["json_"] else chosen
-        self.fields: str | None = options["fields"]
-        self.no_color: bool = options["no_color"]
-        self.facts_paths: list[Path] = options["facts"] or []
-        self.bundled: bool = not options["no_bundled"]
-        self.svg: str | None = options["svg"]
+    def __init__(
+        self,
+        *,
+        format_: str,
+        json_: bool,
+        fields: str | None,
+        sources: bool,
+        no_pager: bool,
+        no_color: bool,
+        facts: list[Path] | None,
+        no_bundled: bool,
+        no_cache: bool,
+        svg: str | None = None,
+    ) -> None:
+        if json_ and format_ not in ("table", "json"):
+            raise UsageError(f"--json and --format {format_} ask for two formats: choose one")
+        self.format = "json" if json_ else format_
+        self.fields = fields
+        self.all_sources = sources
+        self.pager = not no_pager
+        self.no_color = no_color
+        self.facts_paths = facts or []
+        self.bundled = not no_bundled
+        self.svg = svg
         self.facts: FactBase | None = None
-        self.no_cache: bool = options["no_cache"] or bool(os.environ.get("MINUSMA_NO_CACHE"))
+        self.no_cache = no_cache or bool(os.environ.get("MINUSMA_NO_CACHE"))
 
     def load(self) -> "FactBase":
         from minusma_cli.store import load_factbase
@@ -288,16 +375,489 @@ class Output:
     def emit(self, result: query.Result, *, chart: bool = False) -> None:
         from minusma_cli.render import write
 
+        env = _env()
         write(
             result,
-            _env(),
+            env,
             fmt=self.format,
             fields=self.fields,
             no_color=self.no_color,
             chart=chart,
             svg=self.svg,
             facts=self.facts,
+            all_sources=self.all_sources,
+            pager=self.pager,  # render pages only on a terminal: piped output never pages
         )
+
+
+# --- the data commands ------------------------------------------------------------
+
+
+@app.command(short_help="Dated events, 2012 to the end of liquidation.")
+def timeline(
+    since: Since = None,
+    until: Until = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--category",
+            "-c",
+            click_type=OneOf(CATEGORIES),
+            metavar="CATEGORY",
+            help="Only this category (repeatable; the categories are listed above).",
+        ),
+    ] = None,
+    place: Annotated[
+        str | None,
+        typer.Option(
+            "--place",
+            "-p",
+            metavar="PLACE",
+            autocompletion=complete_place,
+            help="Only events at this place (id, name or alias).",
+        ),
+    ] = None,
+    chart: Chart = False,
+    format_: FormatOpt = "table",
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
+    no_color: NoColorOpt = False,
+    facts: FactsOpt = None,
+    no_bundled: NoBundledOpt = False,
+    no_cache: NoCacheOpt = False,
+    svg: SvgOpt = None,
+) -> None:
+    """Dated events, from the 2012 rebellion to the end of liquidation.
+
+    \b
+    Categories: conflict, coup, political, mandate, peace-process, election,
+                attack, deployment, withdrawal, liquidation
+
+    \b
+    Examples:
+      minusma timeline --since 2023-07 --category withdrawal
+      minusma timeline --place Kidal --category attack
+      minusma timeline --until 2013 --json
+    """
+    out = Output(
+        format_=format_,
+        json_=json_,
+        fields=fields,
+        sources=sources,
+        no_pager=no_pager,
+        no_color=no_color,
+        facts=facts,
+        no_bundled=no_bundled,
+        no_cache=no_cache,
+        svg=svg,
+    )
+    loaded = out.load()
+    out.emit(
+        query.timeline(loaded, since=since, until=until, categories=category or (), place=place), chart=chart
+    )
+
+
+@app.command(short_help="Security Council resolutions: votes, mandates, ceilings.")
+def resolutions(
+    numbers: Annotated[
+        list[int] | None,
+        typer.Argument(metavar="[NUMBER]...", autocompletion=complete_number, help="Only these resolutions."),
+    ] = None,
+    action: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--action",
+            "-a",
+            click_type=OneOf(ACTIONS),
+            metavar="ACTION",
+            help="Only this action (repeatable; the actions are listed above).",
+        ),
+    ] = None,
+    since: Since = None,
+    until: Until = None,
+    format_: FormatOpt = "table",
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
+    no_color: NoColorOpt = False,
+    facts: FactsOpt = None,
+    no_bundled: NoBundledOpt = False,
+    no_cache: NoCacheOpt = False,
+    svg: SvgOpt = None,
+) -> None:
+    """Security Council resolutions: vote, action, mandate end, ceilings.
+
+    \b
+    Actions: authorize, establish, renew, modify, terminate
+
+    \b
+    Examples:
+      minusma resolutions 2100 2690
+      minusma resolutions --action renew --since 2020
+      minusma resolutions 2640 --json --fields number,adopted,vote
+    """
+    out = Output(
+        format_=format_,
+        json_=json_,
+        fields=fields,
+        sources=sources,
+        no_pager=no_pager,
+        no_color=no_color,
+        facts=facts,
+        no_bundled=no_bundled,
+        no_cache=no_cache,
+        svg=svg,
+    )
+    loaded = out.load()
+    out.emit(query.resolutions(loaded, numbers=numbers or (), actions=action or (), since=since, until=until))
+
+
+@app.command(short_help="Camps and headquarters, and when each closed.")
+def bases(
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            "-r",
+            metavar="REGION",
+            autocompletion=complete_region,
+            help="Only sites in this region.",
+        ),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on", "--open-on", callback=_date, metavar="DATE", help="Only sites open on this date."
+        ),
+    ] = None,
+    since: Since = None,
+    until: Until = None,
+    chart: Chart = False,
+    format_: FormatOpt = "table",
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
+    no_color: NoColorOpt = False,
+    facts: FactsOpt = None,
+    no_bundled: NoBundledOpt = False,
+    no_cache: NoCacheOpt = False,
+    svg: SvgOpt = None,
+) -> None:
+    """Camps and headquarters: place, region, kind, closing date, handed to.
+
+    --since and --until keep the sites open at some time in that range.
+
+    \b
+    Examples:
+      minusma bases --on 2023-10-01
+      minusma bases --region Kidal
+      minusma bases --since 2024 --fields name,closed,handed_to
+    """
+    out = Output(
+        format_=format_,
+        json_=json_,
+        fields=fields,
+        sources=sources,
+        no_pager=no_pager,
+        no_color=no_color,
+        facts=facts,
+        no_bundled=no_bundled,
+        no_cache=no_cache,
+        svg=svg,
+    )
+    loaded = out.load()
+    out.emit(query.bases(loaded, region=region, on=on, since=since, until=until), chart=chart)
+
+
+@app.command(short_help="Every reported casualty figure, side by side.")
+def casualties(
+    cause: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cause",
+            click_type=OneOf(CAUSES),
+            metavar="CAUSE",
+            help="Only figures for this cause (repeatable; the causes are listed above).",
+        ),
+    ] = None,
+    attacks: Annotated[
+        bool, typer.Option("--attacks", help="The deadliest attacks instead (from the timeline).")
+    ] = False,
+    since: Since = None,
+    until: Until = None,
+    chart: Chart = False,
+    format_: FormatOpt = "table",
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
+    no_color: NoColorOpt = False,
+    facts: FactsOpt = None,
+    no_bundled: NoBundledOpt = False,
+    no_cache: NoCacheOpt = False,
+    svg: SvgOpt = None,
+) -> None:
+    """Every reported casualty figure, with its date, qualifier and source, side by side.
+
+    Where sources disagree, every figure is shown with who reported it and when.
+
+    \b
+    Causes: all, hostile-acts, accident, illness, other
+
+    \b
+    Examples:
+      minusma casualties --since 2023-12
+      minusma casualties --cause hostile-acts --until 2016
+      minusma casualties --attacks --since 2019
+    """
+    if attacks and (cause or chart):
+        raise UsageError("--attacks lists the deadliest attacks: it takes neither --cause nor --chart")
+    out = Output(
+        format_=format_,
+        json_=json_,
+        fields=fields,
+        sources=sources,
+        no_pager=no_pager,
+        no_color=no_color,
+        facts=facts,
+        no_bundled=no_bundled,
+        no_cache=no_cache,
+        svg=svg,
+    )
+    loaded = out.load()
+    if attacks:
+        out.emit(query.attacks(loaded, since=since, until=until))
+    else:
+        out.emit(query.casualties(loaded, causes=cause or (), since=since, until=until), chart=chart)
+
+
+@app.command(short_help="Heads of mission and force commanders, with terms.")
+def people(
+    role: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--role",
+            click_type=OneOf(ROLES),
+            metavar="ROLE",
+            help="Only this role (repeatable; the roles are listed above).",
+        ),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", callback=_date, metavar="DATE", help="Only those in office on this date."),
+    ] = None,
+    since: Since = None,
+    until: Until = None,
+    format_: FormatOpt = "table",
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
+    no_color: NoColorOpt = False,
+    facts: FactsOpt = None,
+    no_bundled: NoBundledOpt = False,
+    no_cache: NoCacheOpt = False,
+    svg: SvgOpt = None,
+) -> None:
+    """Heads of mission and force commanders, acting ones included, with their terms.
+
+    --since and --until keep those in office at some time in that range.
+
+    \b
+    Roles: head-of-mission, acting-head-of-mission, force-commander,
+           acting-force-commander, deputy
+
+    \b
+    Examples:
+      minusma people --on 2019-06-01
+      minusma people --role force-commander --role acting-force-commander
+      minusma people --since 2022 --json
+    """
+    out = Output(
+        format_=format_,
+        json_=json_,
+        fields=fields,
+        sources=sources,
+        no_pager=no_pager,
+        no_color=no_color,
+        facts=facts,
+        no_bundled=no_bundled,
+        no_cache=no_cache,
+        svg=svg,
+    )
+    loaded = out.load()
+    out.emit(query.people(loaded, roles=role or (), on=on, since=since, until=until))
+
+
+@app.command(short_help="Find records by words, best matches first.")
+def search(
+    words: Annotated[
+        list[str],
+        typer.Argument(metavar="WORDS...", help="Words to find, all of them, in any field and any order."),
+    ],
+    since: Since = None,
+    until: Until = None,
+    format_: FormatOpt = "table",
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
+    no_color: NoColorOpt = False,
+    facts: FactsOpt = None,
+    no_bundled: NoBundledOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Find records in which every word appears: titles, names, roles, places, notes.
+
+    Case, accents and dashes are ignored, and aliases match (Tombouctou finds
+    Timbuktu). A number matches counts and resolution numbers. Records whose
+    names hold the words come first.
+
+    \b
+    Examples:
+      minusma search force commander
+      minusma search 311
+      minusma search Mopti Sevare
+      minusma search attack Kidal --since 2016 --until 2016
+    """
+    out = Output(
+        format_=format_,
+        json_=json_,
+        fields=fields,
+        sources=sources,
+        no_pager=no_pager,
+        no_color=no_color,
+        facts=facts,
+        no_bundled=no_bundled,
+        no_cache=no_cache,
+    )
+    loaded = out.load()
+    out.emit(query.search(loaded, " ".join(words), since=since, until=until))
+
+
+@app.command(short_help="One record in full, every source spelled out.")
+def show(
+    record: Annotated[
+        str,
+        typer.Argument(
+            metavar="RECORD",
+            autocompletion=complete_record,
+            help="An id, a resolution number, a person's name or surname, or a place's name or alias.",
+        ),
+    ],
+    format_: FormatOpt = "table",
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    no_pager: NoPagerOpt = False,
+    no_color: NoColorOpt = False,
+    facts: FactsOpt = None,
+    no_bundled: NoBundledOpt = False,
+    no_cache: NoCacheOpt = False,
+    svg: SvgOpt = None,
+) -> None:
+    """One record in full, with every source spelled out.
+
+    A name that fits several records is a usage error (exit 2) that lists them;
+    one that fits none exits 1 with the nearest names.
+
+    \b
+    Examples:
+      minusma show 2640
+      minusma show Lollesgaard
+      minusma show tombouctou
+      minusma show kidal-camp --json
+    """
+    out = Output(
+        format_=format_,
+        json_=json_,
+        fields=fields,
+        sources=True,
+        no_pager=no_pager,
+        no_color=no_color,
+        facts=facts,
+        no_bundled=no_bundled,
+        no_cache=no_cache,
+        svg=svg,
+    )
+    loaded = out.load()
+    out.emit(query.show(loaded, record))
+
+
+@app.command("sources", short_help="The bibliography, with how often each is cited.")
+def sources_(
+    since: Since = None,
+    until: Until = None,
+    cited_by: Annotated[
+        str | None,
+        typer.Option(
+            "--cited-by",
+            metavar="ID",
+            help="Only the sources this record cites (any ID show takes).",
+            autocompletion=complete_record,
+        ),
+    ] = None,
+    format_: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            click_type=OneOf((*FORMATS, "bibtex", "ris", "csl-json")),
+            help="Output format; bibtex, ris and csl-json are for reference managers.",
+            show_default=True,
+        ),
+    ] = "table",
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    no_pager: NoPagerOpt = False,
+    no_color: NoColorOpt = False,
+    facts: FactsOpt = None,
+    no_bundled: NoBundledOpt = False,
+    no_cache: NoCacheOpt = False,
+    svg: SvgOpt = None,
+) -> None:
+    """The bibliography, with how many records cite each source.
+
+    \b
+    Examples:
+      minusma sources
+      minusma sources --fields id,url --format csv
+      minusma sources --since 2024
+      minusma sources --cited-by khare-2023-12-11
+      minusma sources --format bibtex
+      minusma sources --format ris --cited-by resolution-2640
+      minusma sources --format csl-json
+    """
+    from minusma_cli import cite
+
+    entries = format_ in cite.ENTRY_FORMATS
+    if entries and (json_ or fields or svg):
+        raise UsageError(f"--format {format_} writes whole entries: it takes no --json, --fields or --svg")
+    out = Output(
+        format_="table" if entries else format_,
+        json_=json_,
+        fields=fields,
+        sources=False,
+        no_pager=no_pager,
+        no_color=no_color,
+        facts=facts,
+        no_bundled=no_bundled,
+        no_cache=no_cache,
+        svg=svg,
+    )
+    loaded = out.load()
+    if entries:
+        emit_text(cite.bibliography(loaded, format_, cited_by=cited_by), machine=True)
+        return
+    result = query.sources(loaded, since=since, until=until)
+    if cited_by is not None:
+        wanted = [s["id"] for row in query.show(loaded, cited_by).rows for s in row["sources"]]
+        by_id = {row["id"]: row for row in result.rows}
+        result.rows = [by_id[sid] for sid in dict.fromkeys(wanted) if sid in by_id]
+    out.emit(result)
 
 
 def emit_text(text: str, *, machine: bool) -> None:
@@ -312,358 +872,138 @@ def emit_text(text: str, *, machine: bool) -> None:
         _env().write_text(text)
 
 
-def data_command(name: str | None = None) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Register a command that takes ``out: Output`` plus the shared output options."""
-
-    def decorate(func: Callable[..., None]) -> Callable[..., None]:
-        signature = inspect.signature(func)
-        own = [p for p in signature.parameters.values() if p.name != "out"]
-        shared = [
-            inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
-            for key, (annotation, default) in COMMON.items()
-        ]
-
-        @functools.wraps(func)
-        def wrapper(**kwargs: Any) -> None:
-            options = {key: kwargs.pop(key) for key in COMMON}
-            func(out=Output(options), **kwargs)
-
-        wrapper.__signature__ = signature.replace(parameters=[*own, *shared])  # type: ignore[attr-defined]
-        wrapper.__annotations__ = {p.name: p.annotation for p in [*own, *shared]}
-        app.command(name or func.__name__)(wrapper)
-        return wrapper
-
-    return decorate
-
-
-Since = Annotated[
-    str | None,
-    typer.Option(
-        "--since", callback=_date, metavar="DATE", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD)."
-    ),
-]
-Until = Annotated[
-    str | None,
-    typer.Option("--until", callback=_date, metavar="DATE", help="Up to this date, inclusive."),
-]
-Chart = Annotated[bool, typer.Option("--chart", help="Draw a chart instead of the table.")]
-Category = enum.StrEnum("Category", {c.replace("-", "_"): c for c in CATEGORIES})  # type: ignore[misc]
-Action = enum.StrEnum("Action", {c: c for c in ACTIONS})  # type: ignore[misc]
-Cause = enum.StrEnum("Cause", {c.replace("-", "_"): c for c in CAUSES})  # type: ignore[misc]
-Role = enum.StrEnum("Role", {c.replace("-", "_"): c for c in ROLES})  # type: ignore[misc]
-
-
-def _values(items: list[Any] | None) -> list[str]:
-    return [str(i.value) for i in items or ()]
-
-
-@data_command()
-def timeline(
-    out: Output,
-    since: Since = None,
-    until: Until = None,
-    category: Annotated[
-        list[Category] | None,
-        typer.Option("--category", "-c", help="Only this category (repeatable)."),
-    ] = None,
-    place: Annotated[
-        str | None, typer.Option("--place", "-p", help="Only events at this place (id, name or alias).")
-    ] = None,
-    chart: Chart = False,
-) -> None:
-    """Dated events, from the 2012 rebellion to the end of liquidation."""
-    facts = out.load()
-    out.emit(
-        query.timeline(facts, since=since, until=until, categories=_values(category), place=place),
-        chart=chart,
-    )
-
-
-@data_command()
-def resolutions(
-    out: Output,
-    numbers: Annotated[
-        list[int] | None, typer.Argument(metavar="[NUMBER]...", help="Only these resolutions.")
-    ] = None,
-    action: Annotated[
-        list[Action] | None,
-        typer.Option("--action", "-a", help="Only this action (repeatable)."),
-    ] = None,
-    since: Since = None,
-    until: Until = None,
-) -> None:
-    """Security Council resolutions: vote, action, mandate end, ceilings."""
-    facts = out.load()
-    out.emit(
-        query.resolutions(facts, numbers=numbers or (), actions=_values(action), since=since, until=until)
-    )
-
-
-@data_command()
-def bases(
-    out: Output,
-    region: Annotated[str | None, typer.Option("--region", "-r", help="Only sites in this region.")] = None,
-    open_on: Annotated[
-        str | None,
-        typer.Option("--open-on", callback=_date, metavar="DATE", help="Only sites open on this date."),
-    ] = None,
-    chart: Chart = False,
-) -> None:
-    """Camps and headquarters: place, region, kind, closing date, handed to."""
-    facts = out.load()
-    out.emit(query.bases(facts, region=region, open_on=open_on), chart=chart)
-
-
-@data_command()
-def casualties(
-    out: Output,
-    cause: Annotated[
-        list[Cause] | None,
-        typer.Option("--cause", help="Only figures for this cause (repeatable)."),
-    ] = None,
-    attacks: Annotated[
-        bool, typer.Option("--attacks", help="The deadliest attacks instead (from the timeline).")
-    ] = False,
-    since: Since = None,
-    until: Until = None,
-    chart: Chart = False,
-) -> None:
-    """Every reported casualty figure, with its date, qualifier and source, side by side."""
-    if attacks and (cause or chart):
-        raise UsageError("--attacks lists the deadliest attacks: it takes neither --cause nor --chart")
-    facts = out.load()
-    if attacks:
-        out.emit(query.attacks(facts, since=since, until=until))
-    else:
-        out.emit(query.casualties(facts, causes=_values(cause), since=since, until=until), chart=chart)
-
-
-@data_command()
-def people(
-    out: Output,
-    role: Annotated[
-        list[Role] | None,
-        typer.Option("--role", help="Only this role (repeatable)."),
-    ] = None,
-    on: Annotated[
-        str | None,
-        typer.Option("--on", callback=_date, metavar="DATE", help="Only those in office on this date."),
-    ] = None,
-) -> None:
-    """Heads of mission and force commanders, with their terms."""
-    facts = out.load()
-    out.emit(query.people(facts, roles=_values(role), on=on))
-
-
-@data_command()
-def search(
-    out: Output,
-    text: Annotated[str, typer.Argument(help="Text to find (case and accents ignored; aliases match).")],
-) -> None:
-    """Search every record: titles, names, aliases, places, notes."""
-    facts = out.load()
-    out.emit(query.search(facts, text))
-
-
-@data_command()
-def show(out: Output, record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id.")]) -> None:
-    """One record in full, with its sources spelled out (exit 1 if unknown)."""
-    facts = out.load()
-    out.emit(query.show(facts, record_id))
-
-
-class SourcesFormat(enum.StrEnum):
-    table = "table"
-    json = "json"
-    ndjson = "ndjson"
-    csv = "csv"
-    markdown = "markdown"
-    bibtex = "bibtex"
-    ris = "ris"
-    csl_json = "csl-json"
-
-
-@app.command("sources")
-def sources(
-    cited_by: Annotated[
-        str | None,
-        typer.Option(
-            "--cited-by", metavar="ID", help="Only the sources this record cites (any ID show takes)."
-        ),
-    ] = None,
-    format_: Annotated[
-        SourcesFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format; bibtex, ris and csl-json are for reference managers.",
-            case_sensitive=False,
-        ),
-    ] = SourcesFormat.table,
-    json_: Annotated[bool, typer.Option("--json", help="Short for --format json.")] = False,
-    fields: Annotated[
-        str | None, typer.Option("--fields", metavar="A,B,C", help="Keep only these keys, in this order.")
-    ] = None,
-    no_color: Annotated[bool, typer.Option("--no-color", help="No colour in tables.")] = False,
-    facts: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--facts",
-            metavar="PATH",
-            help="A fact file to layer over the bundled one (repeatable; also MINUSMA_FACTS, a path list).",
-        ),
-    ] = None,
-    no_bundled: Annotated[
-        bool, typer.Option("--no-bundled", help="Use only the --facts files, not the bundled base.")
-    ] = False,
-    svg: Annotated[
-        str | None, typer.Option("--svg", metavar="FILE", help="Also save the table as an SVG picture.")
-    ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Parse the fact files again; write no cache.")
-    ] = False,
-) -> None:
-    """The bibliography, with how many records cite each source.
-
-    \b
-    Examples:
-      minusma sources --cited-by khare-2023-12-11
-      minusma sources --format bibtex > minusma.bib
-      minusma sources --format ris --cited-by resolution-2640 > 2640.ris
-      minusma sources --format csl-json > minusma.json
-    """
-    from minusma_cli import cite
-
-    if format_.value in cite.ENTRY_FORMATS:
-        if json_ or fields or svg:
-            raise UsageError(
-                f"--format {format_.value} writes whole entries: it takes no --json, --fields or --svg"
-            )
-        base = _load(facts, no_bundled=no_bundled, no_cache=no_cache)
-        emit_text(cite.bibliography(base, format_.value, cited_by=cited_by), machine=True)
-        return
-    out = Output(
-        {
-            "format_": Format(format_.value),
-            "json_": json_,
-            "fields": fields,
-            "no_color": no_color,
-            "facts": facts,
-            "no_bundled": no_bundled,
-            "svg": svg,
-            "no_cache": no_cache,
-        }
-    )
-    base = out.load()
-    result = query.sources(base)
-    if cited_by is not None:
-        wanted = [s["id"] for row in query.show(base, cited_by).rows for s in row["sources"]]
-        by_id = {row["id"]: row for row in result.rows}
-        result.rows = [by_id[sid] for sid in dict.fromkeys(wanted) if sid in by_id]
-    out.emit(result)
-
-
-def _load(paths: list[Path] | None, *, no_bundled: bool, no_cache: bool) -> "FactBase":
-    """The fact base for a command that writes citations: loaded as every command loads it."""
-    options = {"format_": Format("table"), "json_": False, "fields": None, "no_color": True, "svg": None}
-    return Output({**options, "facts": paths, "no_bundled": no_bundled, "no_cache": no_cache}).load()
-
-
-class CiteStyle(enum.StrEnum):
-    apa = "apa"
-    chicago = "chicago"
-
-
-class CiteFormat(enum.StrEnum):
-    text = "text"
-    bibtex = "bibtex"
-    ris = "ris"
-    csl_json = "csl-json"
-
-
-@app.command("cite")
-def cite_records(
+@app.command("cite", short_help="Cite records: APA or Chicago text, BibTeX, RIS, CSL-JSON.")
+def cite_(
     ids: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[ID]...", help="Records to cite: anything show accepts."),
+        typer.Argument(
+            metavar="[ID]...", help="Records to cite: anything show accepts.", autocompletion=complete_record
+        ),
     ] = None,
     style: Annotated[
-        CiteStyle,
+        str,
         typer.Option(
-            "--style", help="Style of --format text: apa (APA 7) or chicago (notes).", case_sensitive=False
+            "--style",
+            click_type=OneOf(("apa", "chicago")),
+            help="Style of --format text: apa (APA 7) or chicago (notes).",
+            show_default=True,
         ),
-    ] = CiteStyle.apa,
+    ] = "apa",
     format_: Annotated[
-        CiteFormat,
+        str,
         typer.Option(
             "--format",
             "-f",
-            help="text to paste, or entries for reference managers (bibtex, ris, csl-json).",
-            case_sensitive=False,
+            click_type=OneOf(("text", "bibtex", "ris", "csl-json")),
+            help="text to paste, or entries for reference managers.",
+            show_default=True,
         ),
-    ] = CiteFormat.text,
+    ] = "text",
     self_: Annotated[
         bool, typer.Option("--self", help="How to cite minusma itself (as CITATION.cff says).")
     ] = False,
-    facts: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--facts",
-            metavar="PATH",
-            help="A fact file to layer over the bundled one (repeatable; also MINUSMA_FACTS, a path list).",
-        ),
-    ] = None,
-    no_bundled: Annotated[
-        bool, typer.Option("--no-bundled", help="Use only the --facts files, not the bundled base.")
-    ] = False,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Parse the fact files again; write no cache.")
-    ] = False,
+    facts: FactsOpt = None,
+    no_bundled: NoBundledOpt = False,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Cite records: the fact in one line, then each of its sources as a reference.
 
+    The text to paste is APA 7 (or Chicago notes with --style chicago);
+    bibtex suits LaTeX and Zotero, ris EndNote and Mendeley, csl-json Pandoc.
+    An ID is anything show takes: an id, a resolution number, a surname.
+
     \b
-    Examples, one per format:
-      minusma cite khare-2023-12-11                     APA 7 text to paste
-      minusma cite resolution-2640 --style chicago      Chicago notes
-      minusma cite khare-2023-12-11 --format bibtex     BibTeX (LaTeX, JabRef, Zotero)
-      minusma cite khare-2023-12-11 --format ris        RIS (EndNote, Zotero, Mendeley)
-      minusma cite khare-2023-12-11 --format csl-json   CSL-JSON (Pandoc, Zotero)
-      minusma cite --self --format bibtex               how to cite minusma itself
+    Examples:
+      minusma cite khare-2023-12-11
+      minusma cite 2640 --style chicago
+      minusma cite khare-2023-12-11 --format bibtex
+      minusma cite khare-2023-12-11 --format ris
+      minusma cite khare-2023-12-11 --format csl-json
+      minusma cite --self --format bibtex
     """
     from minusma_cli import cite
 
     if self_:
         if ids:
             raise UsageError("--self cites minusma itself: give it no ID")
-        emit_text(cite.self_citation(format_.value, style.value), machine=format_.value != "text")
+        emit_text(cite.self_citation(format_, style), machine=format_ != "text")
         return
     if not ids:
         raise UsageError("give at least one record ID to cite (or --self)")
-    base = _load(facts, no_bundled=no_bundled, no_cache=no_cache)
-    emit_text(cite.cite_ids(base, ids, fmt=format_.value, style=style.value), machine=format_.value != "text")
+    out = Output(
+        format_="table",
+        json_=False,
+        fields=None,
+        sources=False,
+        no_pager=True,
+        no_color=True,
+        facts=facts,
+        no_bundled=no_bundled,
+        no_cache=no_cache,
+    )
+    emit_text(cite.cite_ids(out.load(), ids, fmt=format_, style=style), machine=format_ != "text")
 
 
-@data_command()
+@app.command(short_help="The mission on one screen, as a whole or on a day.")
 def summary(
-    out: Output,
     on: Annotated[
         str | None, typer.Option("--on", callback=_date, metavar="DATE", help="The mission on this date.")
     ] = None,
+    format_: FormatOpt = "table",
+    json_: JsonOpt = False,
+    fields: FieldsOpt = None,
+    sources: SourcesOpt = False,
+    no_pager: NoPagerOpt = False,
+    no_color: NoColorOpt = False,
+    facts: FactsOpt = None,
+    no_bundled: NoBundledOpt = False,
+    no_cache: NoCacheOpt = False,
+    svg: SvgOpt = None,
 ) -> None:
-    """The mission on one day (or as a whole) on one screen."""
-    facts = out.load()
-    out.emit(query.summary(facts, on=on))
+    """The mission on one screen: as a whole, or what was in force on one day.
+
+    Without --on: its span, the sites with their closing dates, the leaders in
+    order and the final casualty figures with who reported them. With --on: the
+    mandate and ceiling in force, the leaders in office and the sites open.
+
+    \b
+    Examples:
+      minusma summary
+      minusma summary --on 2019-06-01
+      minusma summary --on 2023-12 --json
+    """
+    out = Output(
+        format_=format_,
+        json_=json_,
+        fields=fields,
+        sources=sources,
+        no_pager=no_pager,
+        no_color=no_color,
+        facts=facts,
+        no_bundled=no_bundled,
+        no_cache=no_cache,
+        svg=svg,
+    )
+    loaded = out.load()
+    out.emit(query.summary(loaded, on=on))
 
 
-@app.command("validate")
+@app.command("validate", short_help="Check fact files; exit 3 if any problem.")
 def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(metavar="[PATH]...", readable=False, help="Fact files to check."),
     ] = None,
 ) -> None:
-    """Check fact files (the bundled one when none is given); exit 3 if any problem."""
+    """Check fact files (the bundled one when none is given); exit 3 if any problem.
+
+    Every problem is listed, each as file:line: field: what is wrong.
+
+    \b
+    Examples:
+      minusma validate
+      minusma validate docs/examples/my-facts.toml
+    """
     from minusma_cli.store import fact_paths, load_files
 
     base, problems = load_files(fact_paths(paths or ()), use_cache=False)
@@ -679,11 +1019,13 @@ def _lean(argv: list[str]) -> typer.Typer:
     """The app with only the command about to run, when that is clear from argv.
 
     Typer builds every parameter of every command before running one; building
-    just the one asked for saves a few milliseconds of each run (and of each
-    TAB of shell completion).  Anything unclear gets the whole app.
+    just the one asked for saves a few milliseconds of each run.  Anything
+    unclear (completion included) gets the whole app.
     """
     name = next((a for a in argv if not a.startswith("-")), None)
-    chosen = [c for c in app.registered_commands if c.name == name]
+    if name is None or any(k.endswith("_COMPLETE") for k in os.environ):
+        return app
+    chosen = [c for c in app.registered_commands if (c.name or getattr(c.callback, "__name__", None)) == name]
     if not chosen:
         return app
     lean = copy.copy(app)

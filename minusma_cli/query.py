@@ -8,6 +8,7 @@ its rows are dicts with the keys of the JSON contract, in contract order,
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
@@ -16,6 +17,7 @@ from typing import Any
 from minusma_cli.dates import overlaps, period_overlaps, sort_key, span, today
 from minusma_cli.errors import NotFoundError, UsageError
 from minusma_cli.factbase import FactBase
+from minusma_cli.schema import BUDGET, CONTRIBUTOR, STRENGTH
 
 Row = dict[str, Any]
 
@@ -91,13 +93,23 @@ KEYS: dict[str, tuple[str, ...]] = {
     "sources": ("id", "title", "publisher", "published", "url", "kind", "cited_by", "sources"),
 }
 KEYS["attacks"] = KEYS["timeline"]
+# the newer sections: their keys are the schema's fields, in the schema's order
+KEYS["strength"] = tuple(STRENGTH)
+KEYS["contributors"] = tuple(CONTRIBUTOR)
+KEYS["budget"] = tuple(BUDGET)
+#: the command whose keys each kind of record has
+COMMAND_OF = {
+    "event": "timeline",
+    "resolution": "resolutions",
+    "base": "bases",
+    "casualty": "casualties",
+    "person": "people",
+    "strength": "strength",
+    "contributor": "contributors",
+    "budget": "budget",
+}
 #: the keys a record of any kind may have, with its "type" (search and show)
-ANY_KEYS = (
-    "type",
-    *dict.fromkeys(
-        k for name in ("timeline", "resolutions", "bases", "casualties", "people") for k in KEYS[name]
-    ),
-)
+ANY_KEYS = ("type", *dict.fromkeys(k for name in COMMAND_OF.values() for k in KEYS[name]))
 
 
 class Result:
@@ -262,9 +274,21 @@ class Rows:
             "sources": self.sources(r["sources"]),
         }
 
+    def plain(self, kind: str, r: dict[str, Any]) -> Row:
+        """A record of a section with nothing to resolve but its sources, in schema order."""
+        keys = KEYS[COMMAND_OF[kind]]
+        return {k: self.sources(r["sources"]) if k == "sources" else r.get(k) for k in keys}
+
     def of_kind(self, kind: str) -> Callable[[dict[str, Any]], Row]:
-        builder: Callable[[dict[str, Any]], Row] = getattr(self, kind)
+        builder: Callable[[dict[str, Any]], Row] | None = getattr(self, kind, None)
+        if builder is None:
+            return lambda r: self.plain(kind, r)
         return builder
+
+    def any(self, kind: str, r: dict[str, Any]) -> Row:
+        """A record as search and show give it: ``type``, then every kind's keys, None where absent."""
+        row = self.of_kind(kind)(r)
+        return {"type": kind, **{k: row.get(k) for k in ANY_KEYS[1:]}}
 
 
 # --- places -----------------------------------------------------------------
@@ -276,9 +300,29 @@ def place_names(facts: FactBase, pid: str) -> list[str]:
 
 
 def match_places(facts: FactBase, text: str) -> set[str]:
-    """Place ids whose id, name or alias is ``text`` (ignoring case and accents)."""
+    """Place ids whose id, name or alias is ``text`` (ignoring case and accents).
+
+    A name that is no place is a usage error with the nearest names, not an empty answer.
+    """
     wanted = _needs_text(text, "--place")
-    return {pid for pid in facts.places if any(fold(n) == wanted for n in place_names(facts, pid))}
+    found = {pid for pid in facts.places if any(fold(n) == wanted for n in place_names(facts, pid))}
+    if not found:
+        names = [n for pid in facts.places for n in place_names(facts, pid) if n]
+        raise UsageError(f"no place {text!r}{did_you_mean(text, names)}")
+    return found
+
+
+def did_you_mean(text: str, choices: Iterable[str]) -> str:
+    """``; did you mean kidal?`` for the choices nearest to ``text`` (case and accents ignored)."""
+    import difflib
+
+    by_fold: dict[str, str] = {}
+    for choice in choices:
+        by_fold.setdefault(fold(choice), choice)
+    near = difflib.get_close_matches(fold(text), list(by_fold), n=3, cutoff=0.6)
+    if not near:
+        return ""
+    return "; did you mean " + " or ".join(by_fold[n] for n in near) + "?"
 
 
 # --- commands -----------------------------------------------------------------
@@ -319,6 +363,10 @@ def resolutions(
 ) -> Result:
     check_range(since, until)
     nums, acts = set(numbers), set(actions)
+    known = {r["number"] for r in facts.resolutions}
+    for number in sorted(nums - known):
+        hint = did_you_mean(str(number), [str(k) for k in sorted(known)])
+        raise UsageError(f"no resolution {number} in the fact base{hint}")
     rows = Rows(facts)
     selected = sorted(
         (
@@ -353,16 +401,30 @@ def _open_between(
     return period_overlaps(first, last, since, until)
 
 
-def bases(facts: FactBase, *, region: str | None = None, open_on: str | None = None) -> Result:
+def bases(
+    facts: FactBase,
+    *,
+    region: str | None = None,
+    on: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> Result:
+    """Sites in a region, open on a day, or open at some time in [since, until]."""
+    check_range(since, until)
     rows = Rows(facts)
     wanted = fold(region).strip() if region else None
+    regions = {p.get("region") for p in facts.places.values() if p.get("region")}
+    if wanted is not None and wanted not in {fold(r) for r in regions if r}:
+        raise UsageError(f"no region {region!r}{did_you_mean(region or '', [r for r in regions if r])}")
     bounds = mission_span(facts)
     selected = []
     for b in facts.bases:
         place = facts.places.get(b["place"], {})
         if wanted is not None and fold(place.get("region") or "") != wanted:
             continue
-        if open_on is not None and not _open_between(b, open_on, open_on, bounds):
+        if on is not None and not _open_between(b, on, on, bounds):
+            continue
+        if (since or until) and not _open_between(b, since, until, bounds):
             continue
         selected.append(b)
     selected.sort(key=lambda b: (sort_key(b.get("closed")), b["id"]))
@@ -453,7 +515,16 @@ ROLE_ORDER = {
 }
 
 
-def people(facts: FactBase, *, roles: Iterable[str] = (), on: str | None = None) -> Result:
+def people(
+    facts: FactBase,
+    *,
+    roles: Iterable[str] = (),
+    on: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> Result:
+    """People in these roles, in office on a day, or at some time in [since, until]."""
+    check_range(since, until)
     wanted = set(roles)
     rows = Rows(facts)
     term = terms(facts)
@@ -461,7 +532,9 @@ def people(facts: FactBase, *, roles: Iterable[str] = (), on: str | None = None)
         (
             p
             for p in facts.people
-            if (not wanted or p["role"] in wanted) and (on is None or _in_office(term[p["id"]], on))
+            if (not wanted or p["role"] in wanted)
+            and (on is None or _in_office(term[p["id"]], on))
+            and (not (since or until) or period_overlaps(*term[p["id"]], since, until))
         ),
         key=lambda p: (ROLE_ORDER.get(p["role"], 9), sort_key(term[p["id"]][0]), p["id"]),
     )
@@ -478,7 +551,9 @@ def citations(facts: FactBase) -> dict[str, int]:
     return counts
 
 
-def sources(facts: FactBase) -> Result:
+def sources(facts: FactBase, *, since: str | None = None, until: str | None = None) -> Result:
+    """The bibliography; with a range, the sources published in it ("n.d." ones then left out)."""
+    check_range(since, until)
     counts = citations(facts)
     rows = [
         {
@@ -490,67 +565,141 @@ def sources(facts: FactBase) -> Result:
             "sources": [{"id": sid, **{k: src.get(k) for k in SOURCE_KEYS[1:]}}],
         }
         for sid, src in sorted(facts.sources.items(), key=lambda kv: (kv[1].get("publisher", ""), kv[0]))
+        if not (since or until)
+        or (src.get("published") not in (None, "n.d.") and overlaps(src["published"], since, until))
     ]
     return Result("sources", KEYS["sources"], rows, "Sources")
 
 
 # --- search and show -----------------------------------------------------------
 
-_SEARCH_FIELDS = (
-    "id",
-    "title",
-    "name",
-    "aliases",
+#: the fields whose words a search looks at; the first ones name the record, and
+#: a word found there counts for more
+_NAMING = ("id", "title", "name", "aliases", "country", "role")
+_TEXT = (
     "summary",
     "note",
     "handed_to",
     "reported_by",
+    "approved_by",
     "nationality",
     "victims",
     "category",
-    "role",
     "kind",
     "action",
+    "cause",
+    "outcome",
+    "qualifier",
+)
+#: the counts a number in a search matches exactly
+_COUNTS = (
+    "number",
+    "meeting",
+    "killed",
+    "injured",
+    "military",
+    "police",
+    "civilians",
+    "total",
+    "amount_usd",
 )
 
 
-def _text_of(record: dict[str, Any]) -> Iterator[str]:
-    for key in _SEARCH_FIELDS:
+def _strings(record: dict[str, Any], keys: Iterable[str]) -> Iterator[str]:
+    for key in keys:
         value = record.get(key)
         if isinstance(value, str):
             yield value
         elif isinstance(value, list):
             yield from (v for v in value if isinstance(v, str))
-    if "number" in record:
-        yield str(record["number"])
 
 
-def search(facts: FactBase, text: str) -> Result:
-    """Records whose text, or whose places' names and aliases, contain ``text``."""
-    wanted = _needs_text(text, "search")
-    hit_places = {pid for pid in facts.places if any(wanted in fold(n) for n in place_names(facts, pid))}
-    rows = Rows(facts)
-    found: list[Row] = []
-    for kind, record in facts.records():
-        refs = set(record.get("places") or ())
+def _numbers(record: dict[str, Any]) -> set[str]:
+    found = {str(record[k]) for k in _COUNTS if isinstance(record.get(k), int)}
+    for nested in ("vote", "ceiling"):
+        value = record.get(nested)
+        if isinstance(value, dict):
+            found.update(str(v) for v in value.values() if isinstance(v, int))
+    return found
+
+
+def _searchable(text: str) -> str:
+    """Folded, with dashes as spaces: ``acting-force-commander`` reads ``acting force commander``."""
+    return " " + fold(text).replace("-", " ").replace("_", " ") + " "
+
+
+class _Haystack:
+    """The words of one record, where a search looks for each of its words."""
+
+    def __init__(self, facts: FactBase, record: dict[str, Any]) -> None:
+        refs = list(record.get("places") or ())
         if isinstance(record.get("place"), str):
-            refs.add(record["place"])
-        if not hit_places.isdisjoint(refs) or any(wanted in fold(t) for t in _text_of(record)):
-            found.append({"type": kind, **rows.of_kind(kind)(record)})
-    return Result("search", ANY_KEYS, found, f"Records matching {text!r}")
+            refs.append(record["place"])
+        names = [n for pid in refs for n in place_names(facts, pid)]
+        self.naming = _searchable(" ".join([*_strings(record, _NAMING), *names]))
+        self.rest = _searchable(" ".join(_strings(record, _TEXT)))
+        self.numbers = _numbers(record)
+
+    def score(self, word: str) -> int:
+        """0 if the word is nowhere; more for a whole word, more again in the record's names."""
+        if word.isdigit() and word in self.numbers:
+            return 4
+        # a number matches a whole number in the text, never the digits of another
+        whole = re.compile(rf"(?<![0-9]){word}(?![0-9])" if word.isdigit() else rf"\b{re.escape(word)}\b")
+        best = 0
+        for weight, text in ((2, self.naming), (1, self.rest)):
+            if whole.search(text):
+                best = max(best, 2 * weight)
+            elif word in text and not word.isdigit():
+                best = max(best, weight)
+        return best
 
 
-def show(facts: FactBase, rid: str) -> Result:
-    """One record by id (records first, then places and sources)."""
+def search(facts: FactBase, text: str, *, since: str | None = None, until: str | None = None) -> Result:
+    """Records in which every word of ``text`` is found, best matches first.
+
+    A word is found in any field, in the names and aliases of the record's places,
+    in any order, ignoring case, accents and dashes; a number also matches a count
+    or a resolution number.  Whole words, and words in a record's names, rank first.
+    """
+    check_range(since, until)
+    words = _searchable(_needs_text(text, "search")).split()
+    if not words:  # only dashes: nothing to look for
+        raise UsageError("search: give some text to look for")
     rows = Rows(facts)
-    for kind, record in facts.records():
-        if record.get("id") == rid:
-            return Result("show", ANY_KEYS, [{"type": kind, **rows.of_kind(kind)(record)}], rid)
-    if rid in facts.places:
-        place = facts.places[rid]
+    scored: list[tuple[int, int, Row]] = []
+    for order, (kind, record) in enumerate(facts.records()):
+        if (since or until) and not overlaps(_record_date(record), since, until):
+            continue
+        hay = _Haystack(facts, record)
+        total = 0
+        for word in words:
+            points = hay.score(word)
+            if not points:
+                break
+            total += points
+        else:
+            scored.append((-total, order, rows.any(kind, record)))
+    scored.sort(key=itemgetter(0, 1))
+    return Result("search", ANY_KEYS, [row for _, _, row in scored], f"Records matching {text!r}")
+
+
+def _record_date(record: dict[str, Any]) -> str | None:
+    for key in ("date", "adopted", "as_of", "closed", "opened", "start", "period_start"):
+        if record.get(key):
+            return str(record[key])
+    return None
+
+
+def show(facts: FactBase, text: str) -> Result:
+    """One record, found by what a person knows of it: see :func:`lookup`."""
+    rows = Rows(facts)
+    kind, key = lookup(facts, text)
+    if kind == "place":
+        place = facts.places[key]
         row = {
             "type": "place",
-            "id": rid,
+            "id": key,
             "name": place["name"],
             "aliases": place.get("aliases") or [],
             "region": place.get("region"),
@@ -559,13 +708,71 @@ def show(facts: FactBase, rid: str) -> Result:
             "note": place.get("note"),
             "sources": rows.sources(place.get("sources") or ()),
         }
-        return Result("show", ANY_KEYS, [row], rid)
-    if rid in facts.sources:
+        return Result("show", ANY_KEYS, [row], key)
+    if kind == "source":
         src = sources(facts)
-        return Result("show", ANY_KEYS, [{"type": "source", **r} for r in src.rows if r["id"] == rid], rid)
-    if rid == "mission" and facts.mission is not None:
-        return Result("show", ANY_KEYS, [mission_row(facts, rows)], rid)
-    raise NotFoundError(f"no record with id {rid!r} (try: minusma search TEXT)")
+        return Result("show", ANY_KEYS, [{"type": "source", **r} for r in src.rows if r["id"] == key], key)
+    if kind == "mission":
+        return Result("show", ANY_KEYS, [mission_row(facts, rows)], key)
+    record = next(r for k, r in facts.records() if k == kind and r["id"] == key)
+    return Result("show", ANY_KEYS, [rows.any(kind, record)], key)
+
+
+def lookup(facts: FactBase, text: str) -> tuple[str, str]:
+    """The (kind, id) of the one record ``text`` names, as a person would name it.
+
+    In this order: an id; a resolution number (``2640``); a person's name, alias or
+    surname (``Lollesgaard``); a place's name or alias (``Tombouctou``).  Case and
+    accents are ignored.  Two or more matches are a usage error listing them;
+    none is :class:`NotFoundError`, with the nearest names.
+    """
+    wanted = fold(text).strip()
+    if not wanted:
+        raise UsageError("show: give an id, a resolution number or a name")
+    ids: dict[str, tuple[str, str]] = {}
+    for kind, record in facts.records():
+        ids.setdefault(fold(record["id"]), (kind, record["id"]))
+    for pid in facts.places:
+        ids.setdefault(fold(pid), ("place", pid))
+    for sid in facts.sources:
+        ids.setdefault(fold(sid), ("source", sid))
+    if facts.mission is not None:
+        ids.setdefault("mission", ("mission", "mission"))
+    if wanted in ids:
+        return ids[wanted]
+    number = wanted.removeprefix("resolution").removeprefix("res.").strip(" -")
+    if number.isdigit():
+        found = [r for r in facts.resolutions if str(r["number"]) == number]
+        if found:
+            return "resolution", found[0]["id"]
+    candidates: dict[tuple[str, str], str] = {}
+    for person in facts.people:
+        names = [person["name"], *(person.get("aliases") or ())]
+        if any(wanted == fold(n) or wanted in fold(n).replace("-", " ").split() for n in names):
+            candidates["person", person["id"]] = f"{person['name']} ({person['role']})"
+    for pid, place in facts.places.items():
+        if any(wanted == fold(n) for n in place_names(facts, pid) if n):
+            candidates["place", pid] = f"{place.get('name')} (place)"
+    if len(candidates) == 1:
+        return next(iter(candidates))
+    if candidates:
+        listed = "\n".join(f"  {rid}  {label}" for (_, rid), label in candidates.items())
+        raise UsageError(f"{text!r} names {len(candidates)} records; show one of them by id:\n{listed}")
+    # the nearest ids and names, each given as the id that `show` takes
+    named: dict[str, str] = {}
+    for folded, (_, rid) in ids.items():
+        named.setdefault(folded, rid)
+    for person in facts.people:
+        for n in (person["name"], *(person.get("aliases") or ())):
+            named.setdefault(fold(n), person["id"])
+    for pid in facts.places:
+        for n in place_names(facts, pid):
+            named.setdefault(fold(n), pid)
+    import difflib
+
+    near = dict.fromkeys(named[n] for n in difflib.get_close_matches(wanted, list(named), n=5, cutoff=0.6))
+    hint = f"; did you mean {' or '.join(list(near)[:3])}?" if near else ""
+    raise NotFoundError(f"no record with id {text!r}{hint} (try: minusma search {text})")
 
 
 def mission_row(facts: FactBase, rows: Rows) -> Row:
@@ -606,22 +813,30 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
             cited.extend(s for s in record.get("sources") or () if s not in cited)
         return record
 
+    m = facts.mission or {}
+    # after the mandate ended (res. 2690) no mandate or ceiling was in force any more
+    ended = m.get("mandate_ended")
+    over = on is not None and ended is not None and span(on)[0] > span(ended)[1]
     adopted = sorted(
         (r for r in facts.resolutions if day is None or r["adopted"] <= day),
         key=lambda r: r["adopted"],
     )
+    in_force = [] if over else adopted
     mandate = use(
-        next((r for r in reversed(adopted) if r["action"] in ("establish", "renew", "terminate")), None)
+        next((r for r in reversed(in_force) if r["action"] in ("establish", "renew", "terminate")), None)
     )
-    with_ceiling = use(next((r for r in reversed(adopted) if r.get("ceiling")), None))
+    with_ceiling = use(next((r for r in reversed(in_force) if r.get("ceiling")), None))
     term = terms(facts)
     leaders = sorted(
         (p for p in facts.people if p["role"] in FAMILY and (on is None or _in_office(term[p["id"]], on))),
         key=lambda p: (ROLE_ORDER.get(p["role"], 9), sort_key(term[p["id"]][0])),
     )
     bounds = mission_span(facts)
-    open_sites = [b for b in facts.bases if on is None or _open_between(b, on, on, bounds)]
-    for record in (*leaders, *open_sites):
+    sites = sorted(
+        (b for b in facts.bases if on is None or _open_between(b, on, on, bounds)),
+        key=lambda b: (sort_key(b.get("closed")), b["id"]),
+    )
+    for record in (*leaders, *sites):
         use(record)
     reported = [c for c in facts.casualties if (day is None or span(c["as_of"])[0] <= day) and _cumulative(c)]
     latest: list[dict[str, Any]] = []
@@ -641,7 +856,6 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
             )
     for record in latest:
         use(record)
-    m = facts.mission or {}
     if on is None:
         use(facts.mission)
     row: Row = {
@@ -668,19 +882,29 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
             "resolution": with_ceiling["number"],
             **with_ceiling["ceiling"],
         },
+        # the dates the sources give, as `people` shows them (None where unknown)
         "leaders": [
             {
                 "id": p["id"],
                 "name": p["name"],
                 "role": p["role"],
-                "start": term[p["id"]][0],
-                "end": term[p["id"]][1],
+                "start": p.get("start"),
+                "end": p.get("end"),
             }
             for p in leaders
         ],
-        "sites_open": sorted(
-            (facts.places.get(b["place"], {}).get("name") or b["place"] for b in open_sites),
-        ),
+        "sites_open": None
+        if on is None
+        else sorted(facts.places.get(b["place"], {}).get("name") or b["place"] for b in sites),
+        "sites": [
+            {
+                "id": b["id"],
+                "name": facts.places.get(b["place"], {}).get("name") or b["place"],
+                "opened": b.get("opened"),
+                "closed": b.get("closed"),
+            }
+            for b in sites
+        ],
         "casualties": [rows.casualty(c) for c in latest],
         "resolutions": len(adopted),
         "note": _summary_note(on, facts),

@@ -209,63 +209,119 @@ def csv_text(rows: Sequence[Row], keys: Sequence[str]) -> str:
 
 
 class Column(NamedTuple):
+    """A table column: ``prose`` may wrap; anything else (dates, numbers, ids) is never broken.
+
+    ``rank`` decides what a narrow terminal keeps: rank 0 always, higher ranks as
+    the width allows.  Piped output always has every column.
+    """
+
     header: str
     key: str
     numeric: bool = False
+    prose: bool = False
+    rank: int = 0
+    #: the narrowest a prose column is worth showing at
+    least: int = 16
+    #: the widest a prose column of rank > 0 grows, so that the main one gets the room
+    most: int = 0
 
 
-def _col(header: str, key: str | None = None, numeric: bool = False) -> Column:
-    return Column(header, key or header.lower().replace(" ", "_"), numeric)
+def _col(
+    header: str,
+    key: str | None = None,
+    numeric: bool = False,
+    prose: bool = False,
+    rank: int = 0,
+    least: int = 16,
+    most: int = 0,
+) -> Column:
+    return Column(header, key or header.lower().replace(" ", "_"), numeric, prose, rank, least, most)
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
-    "timeline": (_col("Date"), _col("Category"), _col("Title"), _col("Places"), _col("Killed", numeric=True)),
+    "timeline": (
+        _col("Date"),
+        _col("Category", rank=2),
+        _col("Title", prose=True, least=24),
+        _col("Places", prose=True, rank=1),
+        _col("Killed", numeric=True, rank=1),
+    ),
     "attacks": (
         _col("Date"),
-        _col("Places"),
+        _col("Places", prose=True, rank=1),
         _col("Killed", numeric=True),
-        _col("Injured", numeric=True),
-        _col("Victims"),
-        _col("Title"),
+        _col("Injured", numeric=True, rank=2),
+        _col("Victims", prose=True, rank=3),
+        _col("Title", prose=True),
     ),
     "resolutions": (
         _col("No.", "number", True),
         _col("Adopted"),
-        _col("Action"),
-        _col("Vote"),
-        _col("Mandate until"),
-        _col("Ceiling"),
-        _col("Summary"),
+        _col("Action", rank=1),
+        _col("Vote", prose=True, rank=2, least=12, most=30),
+        _col("Mandate until", rank=1),
+        _col("Ceiling", prose=True, rank=3, most=30),
+        _col("Summary", prose=True, rank=4, least=40),
     ),
     "bases": (
         _col("Site", "name"),
-        _col("Region"),
-        _col("Kind"),
+        _col("Region", rank=2),
+        _col("Kind", rank=3),
         _col("Closed"),
-        _col("Handed to"),
-        _col("Outcome"),
+        _col("Handed to", prose=True, rank=1, most=30),
+        _col("Outcome", rank=4),
     ),
     "casualties": (
         _col("As of"),
-        _col("Period"),
+        _col("Period", rank=4),
         _col("Killed", numeric=True),
-        _col("Injured", numeric=True),
-        _col("Qualifier"),
-        _col("Injured qualifier"),
-        _col("Cause"),
-        _col("Reported by"),
+        _col("Injured", numeric=True, rank=2),
+        _col("Qualifier", rank=1),
+        _col("Injured qualifier", rank=5),
+        _col("Cause", rank=1),
+        _col("Reported by", prose=True, rank=1),
     ),
-    "people": (_col("Name"), _col("Role"), _col("Nationality"), _col("Start"), _col("End")),
+    "people": (
+        _col("Name", prose=True),
+        _col("Role"),
+        _col("Nationality", rank=2),
+        _col("Start"),
+        _col("End"),
+    ),
     "sources": (
         _col("Id"),
-        _col("Publisher"),
+        _col("Publisher", prose=True, rank=1),
         _col("Published"),
-        _col("Title"),
-        _col("Url"),
-        _col("Cited by", numeric=True),
+        _col("Title", prose=True, rank=2),
+        _col("Url", rank=3),
+        _col("Cited by", numeric=True, rank=1),
     ),
-    "search": (_col("Type"), _col("Id"), _col("Date", "_date"), _col("What", "_label")),
+    "search": (
+        _col("Type", rank=2),
+        _col("Id"),
+        _col("Date", "_date", rank=1),
+        _col("What", "_label", prose=True),
+    ),
 }
+#: values of these keys are running text, free to wrap (in a --fields table too)
+PROSE = frozenset(
+    {
+        "title",
+        "summary",
+        "note",
+        "name",
+        "places",
+        "reported_by",
+        "handed_to",
+        "publisher",
+        "victims",
+        "vote",
+        "ceiling",
+        "aliases",
+        "full_name",
+        "_label",
+    }
+)
 NUMERIC = frozenset({"killed", "injured", "number", "meeting", "cited_by", "lat", "lon"})
 #: commands shown as one record per block of "field: value" lines
 VERTICAL = ("show", "summary")
@@ -314,15 +370,52 @@ def _figure(c: Row) -> str:
     return f"{', '.join(counts)}, {c['cause']}, as of {c['as_of']}, by {c['reported_by']}"
 
 
+def summary_lines(row: Row) -> list[tuple[str, str]]:
+    """The summary as a short sheet: what a reader asks first, one fact a line where it can be."""
+    g = row.get
+    lines = [("mission", f"{g('name')} - {g('full_name')}")]
+    span_parts = [
+        f"{label} {g(key)}"
+        for label, key in (
+            ("established", "established"),
+            ("deployed", "deployed"),
+            ("mandate ended", "mandate_ended"),
+            ("withdrawn", "withdrawn"),
+            ("liquidation from", "liquidation_start"),
+        )
+        if g(key)
+    ]
+    if span_parts:
+        lines.append(("span", ", ".join(span_parts)))
+    if g("on") is not None:
+        lines.append(("mandate", cell("mandate", g("mandate")) if g("mandate") else "none in force"))
+        lines.append(("ceiling", cell("ceiling", g("ceiling")) if g("ceiling") else "none in force"))
+    leaders = [
+        f"{p['start'] or '?'} to {p['end'] or '?'}: {p['name']} ({p['role']})" for p in g("leaders") or ()
+    ]
+    lines.append(("leaders" if g("on") is None else "in office", "\n".join(leaders) or "-"))
+    sites = [
+        s["name"] + (f" (closed {s['closed']})" if s.get("closed") and g("on") is None else "")
+        for s in g("sites") or ()
+    ]
+    lines.append(("sites" if g("on") is None else "sites open", "; ".join(sites) or "-"))
+    figures = [_figure(c) for c in g("casualties") or ()]
+    lines.append(("casualties", "\n".join(figures) or "-"))
+    lines.append(("resolutions", f"{g('resolutions')} adopted" + (f" by {g('on')}" if g("on") else "")))
+    if g("note"):
+        lines.append(("note", str(g("note"))))
+    return lines
+
+
 def _label(row: Row) -> str:
-    for key in ("title", "name", "summary", "reported_by"):
+    for key in ("title", "name", "country", "summary", "reported_by", "approved_by"):
         if row.get(key):
             return str(row[key])
     return str(row.get("id"))
 
 
 def _date_of(row: Row) -> Any:
-    for key in ("date", "adopted", "as_of", "closed", "start"):
+    for key in ("date", "adopted", "as_of", "closed", "start", "period_start"):
         if row.get(key) is not None:
             return row[key]
     return None
@@ -347,11 +440,43 @@ class Notes:
 
     def lines(self) -> list[str]:
         """The footnote lines, made safe to print (the one place source text is shown)."""
-        out = []
-        for n, src in enumerate(self.entries, start=1):
-            g = src.get
-            out.append(sanitize(f"[{n}] {g('publisher')}, {g('published')} - {g('title')} - {g('url')}"))
-        return out
+        return [note_line(n, src) for n, src in enumerate(self.entries, start=1)]
+
+
+def note_line(n: int, src: Row) -> str:
+    g = src.get
+    return sanitize(f"[{n}] {g('publisher')}, {g('published')} - {g('title')} - {g('url')}")
+
+
+def compact_marks(marks: str) -> str:
+    """``1,2,3,5`` -> ``1-3,5``: source markers that take little room on a terminal."""
+    if not marks:
+        return marks
+    numbers = [int(m) for m in marks.split(",")]
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [
+        str(r[0]) if len(r) == 1 else f"{r[0]},{r[1]}" if len(r) == 2 else f"{r[0]}-{r[-1]}" for r in runs
+    ]
+    # a long list keeps its first markers and says how many more: show ID lists them all
+    kept: list[str] = []
+    for i, part in enumerate(parts):
+        if i and len(",".join([*kept, part])) > MARKS_WIDTH - 3:
+            rest = sum(
+                1 if "-" not in p else int(p.split("-")[1]) - int(p.split("-")[0]) + 1 for p in parts[i:]
+            )
+            rest += sum(p.count(",") for p in parts[i:])
+            return ",".join(kept) + f",+{rest}"
+        kept.append(part)
+    return ",".join(kept)
+
+
+#: the widest a row's source markers get on a terminal
+MARKS_WIDTH = 12
 
 
 class Grid:
@@ -360,18 +485,30 @@ class Grid:
     def __init__(
         self,
         title: str,
-        headers: list[str],
-        numeric: list[bool],
+        columns: list[Column],
         rows: list[list[str]],
-        notes: list[str],
+        entries: list[Row],
         vertical: bool = False,
+        ids: list[str] | None = None,
+        spell: bool = False,
+        command: str = "",
     ) -> None:
+        self.command = command
         self.title = title
-        self.headers = headers
-        self.numeric = numeric
+        self.columns = columns
+        self.headers = [c.header for c in columns]
+        self.numeric = [c.numeric for c in columns]
         self.rows = rows
-        self.notes = notes
+        self.entries = entries
+        self.notes = [note_line(n, src) for n, src in enumerate(entries, start=1)]
         self.vertical = vertical
+        #: the ids of the rows, for the hint that names one to ``show``
+        self.ids = ids or []
+        #: on a terminal too, every source is spelled out (show)
+        self.spell = spell
+
+
+SRC = Column("Src", "sources")
 
 
 def grid(result: Result, fields: Sequence[str] | None) -> Grid:
@@ -380,32 +517,38 @@ def grid(result: Result, fields: Sequence[str] | None) -> Grid:
     if result.command in VERTICAL:
         rows: list[list[str]] = []
         for row in result.rows:
-            keys = fields or [k for k in row if k != "sources"]
-            rows.extend([k, sanitize(cell(k, row.get(k)))] for k in keys)
+            if result.command == "summary" and fields is None:
+                rows.extend([k, "\n".join(sanitize(x) for x in v.split("\n"))] for k, v in summary_lines(row))
+            else:
+                keys = fields or [k for k in row if k != "sources"]
+                rows.extend([k, sanitize(cell(k, row.get(k)))] for k in keys)
             notes.mark(row.get("sources"))
-            rows.append(["sources", f"{len(row.get('sources') or ())} sources, listed below"])
-        return Grid(result.title, ["Field", "Value"], [False, False], rows, notes.lines(), vertical=True)
+            if result.command == "show":
+                n = len(row.get("sources") or ())
+                rows.append(["sources", f"{n} source{'s' if n != 1 else ''}, listed below"])
+        columns = [Column("Field", "field"), Column("Value", "value", prose=True)]
+        return Grid(result.title, columns, rows, notes.entries, vertical=True, spell=result.command == "show")
     if fields is not None:
-        columns = tuple(
-            Column(f.replace("_", " ").capitalize(), f, f in NUMERIC) for f in fields if f != "sources"
-        )
+        chosen = [
+            Column(f.replace("_", " ").capitalize(), f, f in NUMERIC, f in PROSE)
+            for f in fields
+            if f != "sources"
+        ]
     else:
-        columns = COLUMNS.get(result.command, tuple(_col(k) for k in result.keys))
+        chosen = list(COLUMNS.get(result.command, tuple(_col(k, prose=k in PROSE) for k in result.keys)))
     # no source, no fact: the human views always cite, whatever --fields keeps
     cite = result.command != "sources"
     body = []
     for row in result.rows:
         extra = {"_label": _label(row), "_date": _date_of(row)} if result.command == "search" else {}
-        line = [sanitize(cell(c.key, extra.get(c.key, row.get(c.key)))) for c in columns]
+        line = [sanitize(cell(c.key, extra.get(c.key, row.get(c.key)))) for c in chosen]
         if cite:
             line.append(notes.mark(row.get("sources")))
         body.append(line)
-    headers = [c.header for c in columns]
-    numeric = [c.numeric for c in columns]
     if cite:
-        headers.append("Src")
-        numeric.append(False)
-    return Grid(sanitize(result.title), headers, numeric, body, notes.lines())
+        chosen.append(SRC)
+    ids = [str(r.get("id")) for r in result.rows]
+    return Grid(sanitize(result.title), chosen, body, notes.entries, ids=ids, command=result.command)
 
 
 def write_plain(g: Grid, out: IO[str]) -> None:
@@ -413,9 +556,18 @@ def write_plain(g: Grid, out: IO[str]) -> None:
     if not g.rows:
         out.write("(no records)\n")
         return
-    widths = [max(len(h), *(len(r[i]) for r in g.rows)) for i, h in enumerate(g.headers)]
+    widths = [
+        max(len(h), *(len(part) for r in g.rows for part in r[i].split("\n")))
+        for i, h in enumerate(g.headers)
+    ]
 
     def line(cells: Sequence[str]) -> str:
+        if any("\n" in c for c in cells):  # a value of several lines: one line each
+            split = [c.split("\n") for c in cells]
+            depth = max(len(parts) for parts in split)
+            return "".join(
+                line([parts[k] if k < len(parts) else "" for parts in split]) for k in range(depth)
+            )
         parts = [
             c.rjust(w) if num else c.ljust(w) for c, w, num in zip(cells, widths, g.numeric, strict=True)
         ]
@@ -452,8 +604,49 @@ def write_markdown(g: Grid, out: IO[str]) -> None:
             out.write(f"- {esc(note)}\n")
 
 
-def rich_table(g: Grid) -> Any:
-    """The grid as Rich renderables (a table and its notes); data never parsed as markup."""
+# --- the terminal view ------------------------------------------------------------
+
+#: what a column costs beside its text: one space of padding each side and one between
+#: (none at the table's edges)
+GAP = 3
+
+
+def _min_width(column: Column, cells: list[str], *, shrink: bool = False) -> int:
+    """The narrowest a column is shown at; a date, number, id or word is never broken.
+
+    A prose column is worth showing at ``column.least`` characters; ``shrink``
+    gives the narrowest it can be at all, its longest word.
+    """
+    header = max(len(w) for w in column.header.split())
+    if column is SRC:
+        cells = [compact_marks(c) for c in cells]
+    if not cells:
+        return header
+    if column.prose:
+        longest_word = max((len(w) for c in cells for w in c.split()), default=0)
+        least = longest_word if shrink else max(longest_word, column.least)
+        return max(header, min(max(len(c) for c in cells), least))
+    # a column that never wraps does not wrap its header either
+    return max(len(column.header), *(len(c) for c in cells))
+
+
+def fit_columns(g: Grid, width: int) -> list[int]:
+    """The columns a terminal this wide shows: by rank, while they fit (rank 0 always)."""
+    mins = [_min_width(c, [r[i] for r in g.rows]) for i, c in enumerate(g.columns)]
+    used = -GAP  # no gap before the first column
+    keep: set[int] = set()
+    for i in sorted(range(len(g.columns)), key=lambda i: (g.columns[i].rank, i)):
+        need = mins[i] + GAP
+        if g.columns[i].rank == 0 or used + need <= width:
+            keep.add(i)
+            used += need
+    return sorted(keep)
+
+
+def rich_view(g: Grid, width: int, *, all_sources: bool = False) -> Any:
+    """The grid for a terminal ``width`` wide: the columns that fit, compact source
+    markers and one line saying how to see the sources (``all_sources`` lists them).
+    Data is never parsed as markup; dates, numbers and ids are never broken."""
     from rich import box
     from rich.console import Group
     from rich.table import Table
@@ -461,23 +654,97 @@ def rich_table(g: Grid) -> Any:
 
     if not g.rows:
         return Text("(no records)")
-    table = Table(title=Text(g.title, style="bold"), box=box.SIMPLE_HEAVY, show_lines=g.vertical)
-    for header, numeric in zip(g.headers, g.numeric, strict=True):
+    if g.command == "search":
+        g = _id_under_label(g)
+    keep = list(range(len(g.columns))) if g.vertical else fit_columns(g, width)
+    table = Table(
+        title=Text(g.title, style="bold"),
+        box=box.SIMPLE_HEAVY,
+        show_header=not g.vertical,
+        show_edge=False,
+        pad_edge=False,
+    )
+    for i in keep:
+        column = g.columns[i]
+        cells = [r[i] for r in g.rows]
         table.add_column(
-            Text(header),
-            justify="right" if numeric else "left",
-            overflow="fold",
-            style="dim" if header == "Src" else None,
+            Text(column.header),
+            justify="right" if column.numeric else "left",
+            no_wrap=not column.prose,
+            overflow="fold" if column.prose else "ellipsis",
+            # a prose column may shrink to its longest word when the rest must fit
+            min_width=None if g.vertical else _min_width(column, cells, shrink=column.prose),
+            # a lesser prose column stays narrowish, so that the main one gets the room
+            max_width=max(_min_width(column, cells), column.most)
+            if column.prose and column.rank and not g.vertical
+            else None,
+            style="dim" if column is SRC else None,
         )
+
+    def text(i: int, value: str) -> Text:
+        if g.columns[i] is SRC:
+            return Text(compact_marks(value))
+        if g.command == "search-terminal" and "\n" in value:  # the id under the label, dimmed
+            label, rid = value.rsplit("\n", 1)
+            return Text.assemble(label + "\n", (rid, "dim"))
+        return Text(value)
+
     for row in g.rows:
-        table.add_row(*(Text(c) for c in row))
+        table.add_row(*(text(i, row[i]) for i in keep))
     parts: list[Any] = [table]
-    if g.notes:
-        notes = Text("Sources:\n", style="bold")
-        for note in g.notes:
-            notes.append(note + "\n", style="dim")
-        parts.append(notes)
+    hidden = [g.columns[i].header for i in range(len(g.columns)) if i not in keep]
+    if hidden:
+        parts.append(Text(f"Also: {', '.join(hidden)} (a wider terminal, or --fields)", style="dim"))
+    if not g.entries:
+        return Group(*parts)
+    if all_sources or g.spell:
+        parts.append(source_list(g.entries))
+    else:
+        count = len(g.entries)
+        cited = f"{count} source{'s' if count != 1 else ''}"
+        parts.append(
+            Text(
+                f"{cited}; --sources lists them"
+                if g.vertical
+                else f"Src: {cited}; --sources lists them; minusma show ID gives one record in full",
+                style="dim",
+            )
+        )
     return Group(*parts)
+
+
+def _id_under_label(g: Grid) -> Grid:
+    """Search on a terminal: each record's id under its label, in one column.
+
+    Ids run to 50 characters; beside a label they leave it no room at 80
+    columns.  Under it, the id is one word of the cell, so the column is never
+    narrower than the id and the id is never broken.
+    """
+    at = {c.key: i for i, c in enumerate(g.columns)}
+    if "id" not in at or "_label" not in at:
+        return g
+    columns = [c for c in g.columns if c.key != "id"]
+    rows = [
+        [f"{row[at['_label']]}\n{row[at['id']]}" if c.key == "_label" else row[at[c.key]] for c in columns]
+        for row in g.rows
+    ]
+    return Grid(g.title, columns, rows, g.entries, ids=g.ids, command="search-terminal")
+
+
+def source_list(entries: list[Row]) -> Any:
+    """Every source spelled out, each URL whole on its own line as a terminal link."""
+    from rich.console import Group
+    from rich.style import Style
+    from rich.text import Text
+
+    lines: list[Any] = [Text("Sources:", style="bold")]
+    for n, src in enumerate(entries, start=1):
+        g = src.get
+        lines.append(Text(sanitize(f"[{n}] {g('publisher')}, {g('published')} - {g('title')}")))
+        url = sanitize(str(g("url") or "-"))
+        link = Style(link=url) if url.startswith(("http://", "https://")) else None
+        lines.append(Text("    " + url, style=link or "", no_wrap=True, overflow="ignore"))
+    return Group(*lines)
 
 
 def make_console(
@@ -514,12 +781,15 @@ def write(
     chart: bool = False,
     svg: str | None = None,
     facts: FactBase | None = None,
+    all_sources: bool = False,
+    pager: bool = False,
 ) -> None:
     """Write a result in one format; the only place that knows the formats.
 
     JSON, NDJSON, CSV and Markdown are UTF-8 whatever the locale; only the table
     follows the terminal's encoding.  ``--svg`` saves a picture beside the
-    output and never changes what stdout gets.
+    output and never changes what stdout gets.  ``pager``: on a terminal, a
+    table taller than the screen goes through the pager.
     """
     selected = select_fields(result, fields)
     if (chart or svg) and fmt != "table":
@@ -537,7 +807,15 @@ def write(
     elif fmt == "table":
         if svg is not None:
             save_svg(result, selected, svg, env=env, chart=chart, no_color=no_color, facts=facts)
-        env.write_text(_human(result, selected, env, chart=chart, no_color=no_color, facts=facts))
+        human = _human(
+            result, selected, env, chart=chart, no_color=no_color, facts=facts, all_sources=all_sources
+        )
+        if pager and env.stdout_isatty:
+            from minusma_cli.pager import page
+
+            page(human, env)
+        else:
+            env.write_text(human)
     else:
         raise UsageError(f"--format: unknown format {fmt!r}; valid formats: {', '.join(FORMATS)}")
 
@@ -555,11 +833,17 @@ class _Capture(io.StringIO):
 
 
 def _picture(
-    result: Result, selected: Sequence[str] | None, console: Any, *, chart: bool, facts: FactBase | None
+    result: Result,
+    selected: Sequence[str] | None,
+    console: Any,
+    *,
+    chart: bool,
+    facts: FactBase | None,
+    all_sources: bool = True,
 ) -> Any:
     """The chart, or the table, as Rich renderables drawn for ``console``."""
     if not chart:
-        return rich_table(grid(result, selected))
+        return rich_view(grid(result, selected), console.width, all_sources=all_sources)
     from minusma_cli.charts import chart as draw
 
     if facts is None:  # pragma: no cover - the CLI always passes the facts
@@ -575,13 +859,18 @@ def _human(
     chart: bool,
     no_color: bool,
     facts: FactBase | None,
+    all_sources: bool = False,
 ) -> str:
-    """The table or chart as text for stdout: Rich on a terminal, plain text in a pipe."""
+    """The table or chart as text for stdout: Rich on a terminal, plain text in a pipe.
+
+    Lines are never cropped: a source's URL stays whole even where the terminal folds it.
+    """
     text = _Capture(env.encoding)
     if chart or env.fancy():
         fancy = env.fancy()
         console = make_console(text, width=env.width, colour=fancy and env.colour(no_color), terminal=fancy)
-        console.print(_picture(result, selected, console, chart=chart, facts=facts))
+        picture = _picture(result, selected, console, chart=chart, facts=facts, all_sources=all_sources)
+        console.print(picture, crop=False)
     else:
         write_plain(grid(result, selected), text)
     return text.getvalue()

@@ -73,7 +73,7 @@ def test_the_origin_story_facts_are_there_corrected(facts: FactBase) -> None:
     # the story's misspelling finds the right person
     found = search(facts, "El-Ghassum").rows
     assert [r["id"] for r in found if r["type"] == "person"] == ["el-ghassim-wane"]
-    assert found[-1]["name"] == "El-Ghassim Wane"
+    assert found[0]["name"] == "El-Ghassim Wane"  # the person, whose name matches, first
     # 311 dead and more than 700 injured, as of the SG's statement of 30 Dec 2023
     assert any(
         c["killed"] == 311 and c.get("injured") == 700 and c["as_of"] == "2023-12-30"

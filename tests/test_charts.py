@@ -609,7 +609,7 @@ def test_colour_is_used_when_asked_for(facts: FactBase, command: str) -> None:
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda f: query.bases(f, region="Nowhere"), "nothing to draw: no sites"),
+        (lambda f: query.bases(f, on="2000"), "nothing to draw: no sites"),
         (lambda f: query.casualties(f, causes=["other"]), "nothing to draw: no cumulative or yearly"),
         (lambda f: query.casualties(f, since="2030"), "nothing to draw: no casualty figures"),
         (lambda f: query.timeline(f, since="2030"), "nothing to draw: no events"),

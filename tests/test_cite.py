@@ -404,7 +404,7 @@ def test_citing_doc_examples_are_real_output(invoke: Invoke) -> None:
 
 def test_cite_help_shows_one_working_example_per_format(invoke: Invoke) -> None:
     help_text = invoke("cite", "--help").stdout
-    examples = re.findall(r"^\s+minusma (cite [^\n]*?)(?:\s{2,}\S.*)?$", help_text, re.M)
+    examples = re.findall(r"^[ \t]+minusma (cite [^\n]*?)(?:[ \t]{2,}\S.*)?$", help_text, re.M)
     seen = set()
     for example in examples:
         args = shlex.split(example)
