@@ -161,7 +161,10 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        _env().write_text(f"minusma {__version__}\n")
+        from minusma_cli.store.files import bundled_revision
+
+        revised = bundled_revision() or "unknown"
+        _env().write_text(f"minusma {__version__} (facts revised {revised})\n")
         raise typer.Exit()
 
 
