@@ -161,7 +161,10 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        _env().write_text(f"minusma {__version__}\n")
+        from minusma_cli.store.files import bundled_revision
+
+        revised = bundled_revision() or "unknown"
+        _env().write_text(f"minusma {__version__} (facts revised {revised})\n")
         raise typer.Exit()
 
 
@@ -989,7 +992,25 @@ def show(
 def sources_(
     since: Since = None,
     until: Until = None,
-    format_: FormatOpt = "table",
+    cited_by: Annotated[
+        str | None,
+        typer.Option(
+            "--cited-by",
+            metavar="ID",
+            help="Only the sources this record cites (any ID show takes).",
+            autocompletion=complete_record,
+        ),
+    ] = None,
+    format_: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            click_type=OneOf((*FORMATS, "bibtex", "ris", "csl-json")),
+            help="Output format; bibtex, ris and csl-json are for reference managers.",
+            show_default=True,
+        ),
+    ] = "table",
     json_: JsonOpt = False,
     fields: FieldsOpt = None,
     no_pager: NoPagerOpt = False,
@@ -1006,9 +1027,18 @@ def sources_(
       minusma sources
       minusma sources --fields id,url --format csv
       minusma sources --since 2024
+      minusma sources --cited-by khare-2023-12-11
+      minusma sources --format bibtex
+      minusma sources --format ris --cited-by resolution-2640
+      minusma sources --format csl-json
     """
+    from minusma_cli import cite
+
+    entries = format_ in cite.ENTRY_FORMATS
+    if entries and (json_ or fields or svg):
+        raise UsageError(f"--format {format_} writes whole entries: it takes no --json, --fields or --svg")
     out = Output(
-        format_=format_,
+        format_="table" if entries else format_,
         json_=json_,
         fields=fields,
         sources=False,
@@ -1020,7 +1050,99 @@ def sources_(
         svg=svg,
     )
     loaded = out.load()
-    out.emit(query.sources(loaded, since=since, until=until))
+    if entries:
+        emit_text(cite.bibliography(loaded, format_, cited_by=cited_by), machine=True)
+        return
+    result = query.sources(loaded, since=since, until=until)
+    if cited_by is not None:
+        wanted = [s["id"] for row in query.show(loaded, cited_by).rows for s in row["sources"]]
+        by_id = {row["id"]: row for row in result.rows}
+        result.rows = [by_id[sid] for sid in dict.fromkeys(wanted) if sid in by_id]
+    out.emit(result)
+
+
+def emit_text(text: str, *, machine: bool) -> None:
+    """Citations to stdout through the one writer that every command uses.
+
+    Entries for reference managers are data, always UTF-8 (as JSON is); text
+    to paste is for the terminal, in its encoding.
+    """
+    if machine:
+        _env().write(text.encode())
+    else:
+        _env().write_text(text)
+
+
+@app.command("cite", short_help="Cite records: APA or Chicago text, BibTeX, RIS, CSL-JSON.")
+def cite_(
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[ID]...", help="Records to cite: anything show accepts.", autocompletion=complete_record
+        ),
+    ] = None,
+    style: Annotated[
+        str,
+        typer.Option(
+            "--style",
+            click_type=OneOf(("apa", "chicago")),
+            help="Style of --format text: apa (APA 7) or chicago (notes).",
+            show_default=True,
+        ),
+    ] = "apa",
+    format_: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            click_type=OneOf(("text", "bibtex", "ris", "csl-json")),
+            help="text to paste, or entries for reference managers.",
+            show_default=True,
+        ),
+    ] = "text",
+    self_: Annotated[
+        bool, typer.Option("--self", help="How to cite minusma itself (as CITATION.cff says).")
+    ] = False,
+    facts: FactsOpt = None,
+    no_bundled: NoBundledOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Cite records: the fact in one line, then each of its sources as a reference.
+
+    The text to paste is APA 7 (or Chicago notes with --style chicago);
+    bibtex suits LaTeX and Zotero, ris EndNote and Mendeley, csl-json Pandoc.
+    An ID is anything show takes: an id, a resolution number, a surname.
+
+    \b
+    Examples:
+      minusma cite khare-2023-12-11
+      minusma cite 2640 --style chicago
+      minusma cite khare-2023-12-11 --format bibtex
+      minusma cite khare-2023-12-11 --format ris
+      minusma cite khare-2023-12-11 --format csl-json
+      minusma cite --self --format bibtex
+    """
+    from minusma_cli import cite
+
+    if self_:
+        if ids:
+            raise UsageError("--self cites minusma itself: give it no ID")
+        emit_text(cite.self_citation(format_, style), machine=format_ != "text")
+        return
+    if not ids:
+        raise UsageError("give at least one record ID to cite (or --self)")
+    out = Output(
+        format_="table",
+        json_=False,
+        fields=None,
+        sources=False,
+        no_pager=True,
+        no_color=True,
+        facts=facts,
+        no_bundled=no_bundled,
+        no_cache=no_cache,
+    )
+    emit_text(cite.cite_ids(out.load(), ids, fmt=format_, style=style), machine=format_ != "text")
 
 
 @app.command(short_help="The mission on one screen, as a whole or on a day.")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from minusma_cli.query import KEYS
-from tests.conftest import Invoke
+from tests.conftest import MINI, Invoke
 
 SOURCE_KEYS = ["id", "title", "publisher", "published", "url"]
 
@@ -373,6 +374,33 @@ def test_validate_clean_and_counts(invoke: Invoke) -> None:
     result = invoke("validate")
     assert result.exit_code == 0, result.stderr
     assert result.stderr.startswith("ok: 1 file(s)")
+
+
+def test_version_shows_the_day_the_bundled_facts_were_revised(invoke: Invoke) -> None:
+    import tomllib
+
+    from minusma_cli import __version__
+
+    revised = tomllib.loads((Path(__file__).parent.parent / "facts.toml").read_text(encoding="utf-8"))[
+        "revised"
+    ]
+    for flag in ("--version", "-V"):
+        result = invoke(flag)
+        assert result.exit_code == 0
+        assert result.stdout == f"minusma {__version__} (facts revised {revised.isoformat()})\n"
+
+
+def test_a_fact_file_may_carry_its_revision_day_and_nothing_else_there(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    text = MINI.read_text(encoding="utf-8")
+    good, bad = tmp_path / "good.toml", tmp_path / "bad.toml"
+    good.write_text(text.replace("schema_version = 1", "schema_version = 1\nrevised = 2026-11-28"))
+    bad.write_text(text.replace("schema_version = 1", 'schema_version = 1\nrevised = "2026"'))
+    assert invoke("resolutions", "--no-bundled", "--facts", str(good), "--json").exit_code == 0
+    result = invoke("resolutions", "--no-bundled", "--facts", str(bad), "--json")
+    assert result.exit_code == 3
+    assert "bad.toml:3: revised: expected a full date" in result.stderr
 
 
 def test_version_and_help(invoke: Invoke) -> None:

@@ -16,16 +16,18 @@ from tests.refresh_examples import EXAMPLE, skipped
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+# the user docs: the README and the pages under docs/ (citing.md documents `cite`)
+ALL_DOCS = "\n".join([README, *(p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md")))])
 
 
 def test_every_option_of_every_command_is_documented() -> None:
     group = typer.main.get_command(app)
     missing = []
     for name, command in group.commands.items():  # type: ignore[attr-defined]
-        assert f"`{name}" in README, f"command {name} is not in the README"
+        assert f"`{name}" in ALL_DOCS, f"command {name} is not in the README or docs/"
         for param in command.params:
             for opt in param.opts:
-                if opt.startswith("--") and opt not in ("--help",) and f"`{opt}" not in README:
+                if opt.startswith("--") and opt not in ("--help",) and f"`{opt}" not in ALL_DOCS:
                     missing.append(f"{name} {opt}")
     assert missing == []
 
