@@ -195,13 +195,26 @@ def fact_line(row: Row) -> str:
         return f"{g('name')} ({g('region')})"
     if kind == "source":
         return f"Source: {g('title')}"
-    # the newer kinds: strength, contributors, budgets
-    date = g("as_of") or g("period_start") or ""
-    figure = next(
-        (f"{k} {_count(g(k))}" for k in ("total", "military", "amount_usd") if g(k) is not None), ""
-    )
-    who = g("country") or g("reported_by") or g("approved_by") or ""
-    return ": ".join(p for p in (date, " ".join(p for p in (str(kind), who, figure) if p)) if p)
+    if kind in ("strength", "contributor"):
+        counts = ", ".join(
+            f"{_count(g(k))} {k}" for k in ("military", "police", "civilians") if g(k) is not None
+        )
+        if g("total") is not None:
+            counts += ("; " if counts else "") + f"{_count(g('total'))} in all"
+        whose = (
+            f"{g('country')}'s contingent in MINUSMA"
+            if kind == "contributor"
+            else "MINUSMA personnel deployed"
+        )
+        by = f", reported by {g('reported_by')}" if g("reported_by") else ""
+        return f"{g('as_of')}: {whose}: {counts or 'no figure'}{by}"
+    if kind == "budget":
+        return (
+            f"{g('period_start')} to {g('period_end')}: MINUSMA {g('kind')} of US${_count(g('amount_usd'))}, "
+            f"approved by {g('approved_by')}"
+        )
+    # a kind this code does not know yet: its date, kind and id
+    return f"{g('as_of') or g('date') or ''}: {kind} {g('id')}".lstrip(": ")
 
 
 # --- text styles -------------------------------------------------------------------

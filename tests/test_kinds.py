@@ -615,3 +615,25 @@ sources = ["s-news"]
     assert result.stdout.startswith("Reported deaths of mission personnel\n")
     assert re.search(r"^Chad +2023-11-17 #+ 82 ", result.stdout, re.M)
     assert re.search(r"^Netherlands 2017-12-31 #* ?3 ", result.stdout, re.M)
+
+
+# --- citing ------------------------------------------------------------------------------
+
+
+def test_cite_says_each_new_fact_in_words(kinds: Invoke) -> None:
+    result = kinds("cite", "budget-2018-19", "strength-2023-02-a", "contributor-senegal-2019-12-31")
+    assert result.exit_code == 0, result.stderr
+    facts = [line for line in result.stdout.splitlines() if "[minusma:" in line]
+    assert facts == [
+        "2018-07-01 to 2019-06-30: MINUSMA appropriation of US$1,074,718,900, approved by UN General Assembly"
+        " (resolution 72/297). [minusma: budget-2018-19]",
+        "2023-02: MINUSMA personnel deployed: 12,243 military, 1,601 police, 3,586 civilians; 17,430 in all,"
+        " reported by A fact-checking site. [minusma: strength-2023-02-a]",
+        "2019-12-31: Senegal's contingent in MINUSMA: 950 military, 280 police; 1,230 in all."
+        " [minusma: contributor-senegal-2019-12-31]",
+    ]
+
+
+def test_sources_cited_by_a_new_record(kinds: Invoke) -> None:
+    assert ids(kinds("sources", "--cited-by", "budget-2018-19", "--json")) == ["s-ga"]
+    assert ids(kinds("sources", "--cited-by", "strength-2019-02-28", "--json")) == ["s-sg", "s-news"]
