@@ -43,7 +43,9 @@ def refresh(path: Path) -> bool:
             os.chdir(ROOT)
         prefix = f"cd {folder} && " if folder else ""
         # strip line breaks only: a trailing space can be part of the format (RIS's "ER  - ")
-        return f"```console\n$ {prefix}minusma {command}\n{(result.stdout + result.stderr).strip(chr(10))}\n```"
+        return (
+            f"```console\n$ {prefix}minusma {command}\n{(result.stdout + result.stderr).strip(chr(10))}\n```"
+        )
 
     def redraw(match: re.Match[str]) -> str:
         from tests.screen import see
