@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -204,3 +205,32 @@ def test_running_totals_never_fall_without_a_note(facts: FactBase) -> None:
                             f"{reporter} ({cause}): {field} falls from {earlier[field]} ({earlier['id']}) "
                             f"to {later[field]} ({later['id']}) and {later['id']}'s note does not explain it"
                         )
+
+
+ATTACK_DEATHS = Path(__file__).parent.parent / "docs" / "attack-deaths.md"
+
+
+def attack_deaths_table(facts: FactBase) -> str:
+    """The table of docs/attack-deaths.md, worked out from the facts."""
+    years: dict[str, list[int]] = {}
+    for event in facts.events:
+        if event["category"] == "attack" and event.get("victims") and event.get("killed"):
+            years.setdefault(event["date"][:4], []).append(event["killed"])
+    counts: dict[str, list[str]] = {}
+    for c in sorted(facts.casualties, key=lambda c: (c["as_of"], c["id"])):
+        period = c.get("period") or ""
+        if c["cause"] == "hostile-acts" and re.fullmatch(r"\d{4}", period) and not c.get("nationality"):
+            counts.setdefault(period, []).append(f"{c['killed']:,} ({c['reported_by'].split(',')[0]})")
+    rows = ["| year | attacks recorded | killed in them | hostile-act deaths reported for the year |"]
+    rows.append("|---|---:|---:|---|")
+    for year in sorted({*years, *counts}):
+        if not "2013" <= year <= "2023":
+            continue
+        killed = years.get(year, [])
+        rows.append(f"| {year} | {len(killed)} | {sum(killed)} | {'; '.join(counts.get(year, [])) or '-'} |")
+    return "\n".join(rows)
+
+
+def test_attack_deaths_doc_matches_the_facts(facts: FactBase) -> None:
+    table = attack_deaths_table(facts)
+    assert table in ATTACK_DEATHS.read_text(encoding="utf-8"), "docs/attack-deaths.md should hold:\n" + table
