@@ -76,12 +76,15 @@ def _bounded(handle: BinaryIO, size: int = 0) -> bytes:
     """Everything up to the end, but never more than MAX_BYTES.
 
     ``size`` is what a regular file says it holds: it is read in one piece. Anything
-    else (a pipe, a device) is read a mebibyte at a time.
+    else (a pipe, a device) is read up to a mebibyte at a time, one system call
+    each (``read1``): a buffered ``read`` would go back to a pipe that never closes
+    without looking at a Ctrl-C that arrived between two of its system calls.
     """
+    read = getattr(handle, "read1", handle.read)  # an in-memory stream in tests has no read1
     parts: list[bytes] = []
     total = 0
     step = size + 1 if size else 1 << 20
-    while chunk := handle.read(min(step, MAX_BYTES + 1 - total)):
+    while chunk := read(min(step, MAX_BYTES + 1 - total)):
         parts.append(chunk)
         total += len(chunk)
         if total > MAX_BYTES:
