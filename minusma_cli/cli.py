@@ -768,8 +768,9 @@ def contributors(
 
     Without --on, every figure by date, largest first within a date. With --on,
     each country's latest figure at or before that date, however old (its As of
-    says), largest first. A withdrawal is an event in the timeline; the
-    contributor's note points to it.
+    says), largest first. A figure that counts part of a contingent (Counts: one
+    battalion, a formed police unit) stands in only where no whole one exists.
+    A withdrawal is an event in the timeline; the contributor's note points to it.
 
     \b
     Examples:

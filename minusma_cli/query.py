@@ -558,6 +558,20 @@ def latest_each(records: Iterable[dict[str, Any]], key: str, on: str) -> list[di
     return [r for group in groups.values() for r in latest_reported(group, on)]
 
 
+def contingents_on(records: Iterable[dict[str, Any]], on: str) -> list[dict[str, Any]]:
+    """Each country's latest figure at or before ``on`` for its whole contingent.
+
+    A figure that counts only part of one (``part``: a battalion, a police unit)
+    stands in only for a country with no whole figure by then: the latest
+    battalion must not hide a larger national total reported earlier.
+    """
+    records = list(records)
+    whole = latest_each([r for r in records if not r.get("part")], "country", on)
+    known = {fold(r["country"]) for r in whole}
+    partial = latest_each([r for r in records if r.get("part")], "country", on)
+    return whole + [r for r in partial if fold(r["country"]) not in known]
+
+
 def largest(records: list[dict[str, Any]], how_many: int) -> list[dict[str, Any]]:
     """The records of the ``how_many`` largest countries' contingents, largest first.
 
@@ -607,7 +621,7 @@ def contributors(
         if (wanted is None or fold(c["country"]) == wanted) and overlaps(c["as_of"], since, until)
     ]
     if on is not None:
-        chosen = latest_each(chosen, "country", on)
+        chosen = contingents_on(chosen, on)
         chosen.sort(key=lambda c: (-contingent_size(c), fold(c["country"]), c["id"]))
         title = f"Contributing countries on {on} (each one's latest figure)"
     else:
@@ -1037,7 +1051,7 @@ def summary(facts: FactBase, *, on: str | None = None) -> Result:
     # deployed strength, the budget and the largest contributors: on a day only
     deployed = [] if on is None else latest_reported(facts.strength, on)
     funded = [] if on is None else budget_in_force(facts, on)
-    contingents = [] if on is None else largest(latest_each(facts.contributors, "country", on), 5)
+    contingents = [] if on is None else largest(contingents_on(facts.contributors, on), 5)
     for record in (*deployed, *contingents, *funded):
         use(record)
     if on is None:

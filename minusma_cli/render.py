@@ -302,6 +302,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _col("Military", numeric=True, rank=1),
         _col("Police", numeric=True, rank=1),
         _col("Total", numeric=True),
+        _col("Counts", "part", prose=True, rank=1, least=12, most=24, optional=True),
         _col("Note", prose=True, rank=2, least=20, most=40),
     ),
     "budget": (
@@ -426,10 +427,12 @@ def _deployed(s: Row) -> str:
 
 
 def _size(c: Row) -> str:
+    """``1,427 military``, ``1,679``, or ``850 military, one battalion`` for part of a contingent."""
     if c.get("total") is not None:
-        return f"{c['total']:,}"
-    parts = [f"{c[k]:,} {k}" for k in ("military", "police") if c.get(k) is not None]
-    return " + ".join(parts) or "-"
+        size = f"{c['total']:,}"
+    else:
+        size = " + ".join(f"{c[k]:,} {k}" for k in ("military", "police") if c.get(k) is not None) or "-"
+    return f"{size}, {c['part']}" if c.get("part") else size
 
 
 def _funded(b: Row) -> str:

@@ -368,6 +368,7 @@ CONTRIBUTOR: Spec = {
     "military": (count, False),
     "police": (count, False),
     "total": (count, False),
+    "part": (text, False),
     "rank": (count, False),
     "reported_by": (text, False),
     "note": (text, False),

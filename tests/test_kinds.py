@@ -30,6 +30,7 @@ CONTRIBUTOR_KEYS = [
     "military",
     "police",
     "total",
+    "part",
     "rank",
     "reported_by",
     "note",
@@ -136,6 +137,7 @@ def test_contributors_json_shape_is_pinned(kinds: Invoke) -> None:
             "military": 1035,
             "police": None,
             "total": None,
+            "part": None,
             "rank": None,
             "reported_by": None,
             "note": "Suspended its contingent's activities: see egypt-suspends-2022-07-15 in the timeline.",
@@ -159,12 +161,41 @@ def test_one_country_ignoring_case(kinds: Invoke, name: str) -> None:
     assert ids(kinds("contributors", "--json", "--country", name)) == [
         "contributor-chad-2013-09",
         "contributor-chad-2017-07",
+        "contributor-chad-2022-03-battalion",
     ]
 
 
 @pytest.mark.parametrize("name", ["Côte d'Ivoire", "cote d'ivoire", "COTE D'IVOIRE"])
 def test_one_country_ignoring_accents(kinds: Invoke, name: str) -> None:
     assert ids(kinds("contributors", "--json", "--country", name)) == ["contributor-cote-divoire-2019-12-31"]
+
+
+def test_on_a_date_a_battalion_does_not_hide_the_whole_contingent(kinds: Invoke) -> None:
+    rows = {r["country"]: r for r in as_json(kinds("contributors", "--json", "--on", "2022-06"))}
+    # Chad's battalion (2022-03, 650) is later than its whole contingent (2017-07, 1,412)
+    assert rows["Chad"]["id"] == "contributor-chad-2017-07"
+    # a country known only by part of its contingent is still listed, saying so
+    assert rows["Guinea"]["id"] == "contributor-guinea-2022-02-fpu"
+    assert rows["Guinea"]["part"] == "formed police unit"
+    # and on screen the table names what such a figure counts
+    table = kinds("contributors", "--country", "Guinea", env={"COLUMNS": "80"})
+    assert "formed police unit" in table.stdout
+
+
+def test_summary_says_when_a_large_figure_counts_part_of_a_contingent(kinds: Invoke, tmp_path: Path) -> None:
+    extra = tmp_path / "ghana.toml"
+    extra.write_text(
+        '[[contributors]]\nid = "ghana-two-battalions"\ncountry = "Ghana"\nas_of = "2019-06"\n'
+        'military = 2000\npart = "two battalions"\nsources = ["s-news"]\n',
+        encoding="utf-8",
+    )
+    result = kinds("summary", "--on", "2020", "--facts", str(extra), env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.stderr
+    assert "Ghana 2,000 military, two battalions (2019-06)" in result.stdout
+    # the five largest are whole contingents where a country has one: Chad's 2017 figure, not its battalion
+    row = as_json(kinds("summary", "--json", "--on", "2022-06"))[0]
+    assert "contributor-chad-2017-07" in [c["id"] for c in row["contributors"]]
+    assert "contributor-chad-2022-03-battalion" not in [c["id"] for c in row["contributors"]]
 
 
 def test_unknown_country_is_a_usage_error_with_a_suggestion(kinds: Invoke) -> None:
