@@ -161,7 +161,6 @@ def test_resolutions_and_mission_leaders_cite_a_un_page(facts: FactBase) -> None
 #: attacks for which no UN page was found in the search store; the next one to
 #: find it removes the id from here (the test fails on an id no longer needed)
 _ATTACKS_WITHOUT_A_UN_PAGE = {
-    "attack-kidal-2015-11-28",  # rocket attack on the Kidal camp: news agencies only
     "attack-aguelhok-2016-08-07",  # mine on a convoy escort: Reuters and AFP copies only
     "attack-douentza-2018-02-28",  # the SG statement seen only on an APO redistribution
 }
