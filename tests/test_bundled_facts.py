@@ -181,6 +181,15 @@ def test_every_attack_cites_a_un_page(facts: FactBase) -> None:
     assert bare == _ATTACKS_WITHOUT_A_UN_PAGE
 
 
+def test_un_pages_come_first_in_every_record(facts: FactBase) -> None:
+    # primary first: a reader who opens the first source of a record reaches the UN's page if there is one
+    for kind, record in all_records(facts):
+        flags = [_un_hosted(facts.sources[s]) for s in record["sources"]]
+        assert flags == sorted(flags, reverse=True), (
+            f"{kind} {record.get('id')}: a UN page after another source"
+        )
+
+
 _DENIED_HOSTS = re.compile(
     r"""^https?://(
         [a-z0-9.-]*staging[a-z0-9.-]*            # staging hosts
