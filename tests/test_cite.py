@@ -418,36 +418,6 @@ def test_cite_help_shows_one_working_example_per_format(invoke: Invoke) -> None:
 # --- streams ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "pipeline", ["{m} sources --format bibtex | head -1", "{m} cite resolution-2640 mission | head -c 10"]
-)
-def test_a_closed_pipe_ends_quietly(tmp_path: Path, pipeline: str) -> None:
-    env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "cache")}
-    command = "set -o pipefail; " + pipeline.format(m=installed_minusma())
-    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, timeout=60)
-    assert done.returncode == 0
-    assert done.stderr == ""
-
-
-def test_a_full_disk_is_exit_code_4(tmp_path: Path) -> None:
-    if not Path("/dev/full").exists():
-        pytest.skip("no /dev/full here")
-    env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "cache")}
-    with open("/dev/full", "w") as full:
-        done = subprocess.run(
-            [installed_minusma(), "sources", "--format", "csl-json"],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            timeout=60,
-            check=False,
-        )
-    assert done.returncode == 4
-    assert "cannot write the output" in done.stderr
-    assert "Traceback" not in done.stderr
-
-
 def test_text_styles_name_press_releases_and_un_symbols(cite_file: Invoke) -> None:
     apa = cite_file("cite", "hostile-figure").stdout.splitlines()
     assert apa[2] == (

@@ -33,7 +33,15 @@ def test_python_dash_m(tmp_path: Path) -> None:
     assert result.stdout.startswith("minusma ")
 
 
-@pytest.mark.parametrize("pipeline", ["{m} timeline | head -1", "{m} timeline --json | head -c 10"])
+@pytest.mark.parametrize(
+    "pipeline",
+    [
+        "{m} timeline | head -1",
+        "{m} timeline --json | head -c 10",
+        "{m} sources --format bibtex | head -1",
+        "{m} cite resolution-2640 mission | head -c 10",
+    ],
+)
 def test_a_closed_pipe_ends_quietly(tmp_path: Path, pipeline: str) -> None:
     command = "set -o pipefail; " + pipeline.format(m=installed_minusma())
     result = run(["bash", "-c", command], tmp_path)
@@ -41,13 +49,14 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path, pipeline: str) -> None:
     assert result.stderr == ""
 
 
-def test_a_full_disk_is_a_message(tmp_path: Path) -> None:
+@pytest.mark.parametrize("args", [["timeline", "--json"], ["sources", "--format", "csl-json"]])
+def test_a_full_disk_is_a_message(tmp_path: Path, args: list[str]) -> None:
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full here")
     env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "cache")}
     with open("/dev/full", "w") as full:
         result = subprocess.run(
-            [installed_minusma(), "timeline", "--json"],
+            [installed_minusma(), *args],
             stdout=full,
             stderr=subprocess.PIPE,
             text=True,
