@@ -52,6 +52,14 @@ CASUALTY_KEYS = [
     "sources",
 ]
 SOURCE_KEYS = ["id", "title", "publisher", "published", "url"]
+#: how the test file's newspaper source appears in every record's JSON
+NEWS_SOURCE = {
+    "id": "s-news",
+    "title": "Peacekeepers in figures",
+    "publisher": "A newspaper",
+    "published": "2023-07",
+    "url": "https://example.org/news",
+}
 
 
 @pytest.fixture
@@ -99,15 +107,7 @@ def test_strength_json_shape_is_pinned(kinds: Invoke) -> None:
         "total": 6010,
         "reported_by": "A newspaper",
         "note": None,
-        "sources": [
-            {
-                "id": "s-news",
-                "title": "Peacekeepers in figures",
-                "publisher": "A newspaper",
-                "published": "2023-07",
-                "url": "https://example.org/news",
-            }
-        ],
+        "sources": [NEWS_SOURCE],
     }
 
 
@@ -141,15 +141,7 @@ def test_contributors_json_shape_is_pinned(kinds: Invoke) -> None:
             "rank": None,
             "reported_by": None,
             "note": "Suspended its contingent's activities: see egypt-suspends-2022-07-15 in the timeline.",
-            "sources": [
-                {
-                    "id": "s-news",
-                    "title": "Peacekeepers in figures",
-                    "publisher": "A newspaper",
-                    "published": "2023-07",
-                    "url": "https://example.org/news",
-                }
-            ],
+            "sources": [NEWS_SOURCE],
         }
     ]
     for row in as_json(kinds("contributors", "--json")):
