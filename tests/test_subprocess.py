@@ -74,8 +74,9 @@ def test_ctrl_c_exits_130_without_traceback(tmp_path: Path) -> None:
     # The facts come through a named pipe, so the run is certainly at work (reading
     # its file) when Ctrl-C arrives, however fast the machine: opening the pipe to
     # write waits for the tool to open it to read. The pipe is closed right after
-    # Ctrl-C: a signal that lands between two reads is only acted on when the read
-    # in progress returns, and with the pipe held open that read would wait for ever.
+    # Ctrl-C, so that the test cannot hang even if a signal landing between two
+    # reads were held until the next read returned (the reader uses read1 so that
+    # it is not, but that window is too narrow for a test to aim at).
     fifo = tmp_path / "facts.toml"
     os.mkfifo(fifo)
     env = {**os.environ, "MINUSMA_CACHE_DIR": str(tmp_path / "cache")}
